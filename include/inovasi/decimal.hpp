@@ -1,0 +1,40 @@
+#pragma once
+// Exact decimal numbers read from their text: thresholds and raw values are compared without
+// any float round trip (8.17 is 8.17, not 8.1699999...).
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace inovasi {
+
+// Exact intermediate products of the scoring arithmetic (GCC/Clang extension).
+__extension__ typedef __int128 int128;
+
+class Decimal {
+ public:
+  Decimal() = default;  // zero
+  // Parses JSON number syntax (-?digits[.digits][e[+-]digits]). Returns nullopt on bad syntax
+  // or when the magnitude is beyond a double's range (1e400).
+  static std::optional<Decimal> parse(std::string_view text);
+  static Decimal from_int(std::int64_t v);
+
+  bool is_zero() const noexcept { return digits_.empty(); }
+  bool negative() const noexcept { return negative_; }
+  bool is_integer() const noexcept { return is_zero() || exponent_ >= 0; }
+  // value × 10^scale as an integer, if exact and it fits.
+  std::optional<std::int64_t> scaled(int scale) const;
+  double to_double() const;
+  std::string to_string() const;  // canonical, e.g. "8.17", "-50.33", "200"
+
+  friend std::strong_ordering operator<=>(const Decimal& a, const Decimal& b);
+  friend bool operator==(const Decimal& a, const Decimal& b) = default;
+
+ private:
+  bool negative_ = false;
+  std::string digits_;  // no leading or trailing zeros; empty for zero
+  std::int32_t exponent_ = 0;  // value = digits × 10^exponent
+};
+
+}  // namespace inovasi

@@ -1,0 +1,143 @@
+#pragma once
+// An edition: one year's (or one local contest's) methodology as immutable data. Loaded once,
+// shared read-only across threads.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "inovasi/decimal.hpp"
+
+namespace inovasi {
+
+struct Provenance {
+  char mark = 'U';  // 'C' confirmed, 'P' probable, 'U' uncertain / our assumption
+  std::string note;
+};
+
+enum class InputKind { level, count, decimal, code, years, bases };
+enum class Direction { higher, lower };
+enum class Rounding { half_up, half_even };
+enum class CategoryReading { rounded, unrounded };
+enum class GateCounted { counted, submitted };
+enum class MandatoryRule { finding, zero_innovation };
+
+struct Threshold {
+  int level = 0;
+  Decimal value;
+  bool inclusive = true;
+};
+
+// Raw value → level (methodology §2.1): thresholds on each level's good side, highest first.
+struct Bands {
+  InputKind input = InputKind::decimal;  // count or decimal
+  Direction direction = Direction::higher;
+  std::vector<Threshold> thresholds;     // descending level
+  int otherwise = 0;
+  std::vector<std::string> level_labels;
+  int level_for(const Decimal& v) const;
+};
+
+struct YearRule {
+  enum class Op { all, any, min_count, min_consecutive };
+  int level = 0;
+  Op op = Op::all;
+  std::vector<int> offsets;  // years back from T-0 (0 = T-0, 1 = T-1, ...)
+  int count = 0;
+};
+
+struct Row {
+  std::string key, indicator, aspect, variable, name, english;
+  int aspect_index = 0;          // 0 = region scope, 1 = innovation scope
+  std::int64_t weight_h = 0;     // hundredths of a point per level
+  bool mandatory = false;
+  InputKind input = InputKind::level;
+  std::vector<std::string> level_labels;
+  std::optional<Bands> bands;                              // count, decimal
+  std::map<std::string, int> codes;                         // code (keys lower-cased)
+  std::vector<YearRule> year_rules;                         // years
+  std::map<std::string, Bands> bases;                       // bases
+  std::string default_basis;
+  std::map<std::string, std::vector<std::string>> variants; // kind -> level labels
+  std::string default_variant;
+  std::map<std::string, Provenance> provenance;             // parameter -> provenance
+};
+
+struct Aspect {
+  std::string key, name;
+  bool per_innovation = false;
+  std::vector<std::string> variables;
+};
+
+struct CategoryBand {
+  std::string label;
+  std::int64_t lower_h = 0;  // IID hundredths
+  bool strict = false;
+};
+
+struct CountGate {
+  std::vector<std::string> affairs;  // normalised (lower case, trimmed)
+  int min_covered = 0;
+  GateCounted counted = GateCounted::counted;
+};
+
+struct Eligibility {
+  bool enabled = false;
+  std::string applied_from, applied_to;  // ISO dates, inclusive
+};
+
+class Edition {
+ public:
+  std::string name, title, description;
+  int assessment_year = 0;
+  int t0_offset = 0;
+  int level_min = 0, level_max = 3;
+  int divisor_minimum = 1;
+  std::int64_t count_rate_h = 0;  // hundredths of a point per counted innovation
+  int count_cap = 0;
+  std::optional<CountGate> gate;
+  Rounding rounding = Rounding::half_up;
+  CategoryReading category_reading = CategoryReading::rounded;
+  std::vector<CategoryBand> bands;  // descending lower bound
+  std::string lowest_category;
+  std::int64_t max_total_h = 0;
+  std::optional<Eligibility> eligibility;
+  MandatoryRule mandatory_rule = MandatoryRule::finding;
+  std::vector<std::string> evidence_kinds;
+  Aspect aspects[2];
+  std::vector<Row> rows;  // every row, display order
+  std::vector<int> government_rows, innovation_rows;  // indices into rows
+  std::map<std::string, Provenance> provenance;       // top-level parameter -> provenance
+
+  int t0_year() const { return assessment_year - t0_offset; }
+  // Index into rows, or -1.
+  int row_index(const std::string& key) const;
+  // Category of an IID given in hundredths (rounded reading) or as exact fraction num/den.
+  const std::string& category_of_hundredths(std::int64_t iid_h) const;
+  const std::string& category_of_fraction(int128 num, int128 den) const;  // IID = num/den
+  std::int64_t max_government_h() const;
+  std::int64_t max_innovation_h() const;
+
+ private:
+  std::map<std::string, int> index_;
+  friend class EditionBuilder;
+};
+
+using EditionPtr = std::shared_ptr<const Edition>;
+
+// Shipped editions, embedded in the library ("iid-2023", ...).
+std::vector<std::string> builtin_edition_names();
+EditionPtr builtin_edition(const std::string& name);  // throws InputError if unknown
+// Loads an edition from JSON text or from a file; a malformed edition is an InputError with
+// a JSON Pointer into the edition file.
+EditionPtr parse_edition(const std::string& json_text, const std::string& source = {});
+EditionPtr load_edition_file(const std::string& path);
+// A shipped name or a path to an edition file.
+EditionPtr resolve_edition(const std::string& name_or_path);
+
+const char* to_string(Rounding r);
+const char* to_string(CategoryReading r);
+
+}  // namespace inovasi

@@ -1,0 +1,120 @@
+#pragma once
+// Exact scoring of one region (methodology §3): integer hundredths, exact fractions, one
+// final rounding. A Score is a value with the full breakdown.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "inovasi/edition.hpp"
+#include "inovasi/submission.hpp"
+
+namespace inovasi {
+
+enum class Policy { self_assessed, supported, strict, assessor };
+const char* to_string(Policy p);
+Policy policy_from_string(const std::string& s);  // throws InputError
+
+// An exact non-negative rational in lowest terms.
+struct Fraction {
+  int128 num = 0, den = 1;
+  static Fraction make(int128 num, int128 den);
+  std::string to_string() const;  // "p/q", or "p" when q == 1
+  double to_double() const { return static_cast<double>(num) / static_cast<double>(den); }
+  friend bool operator==(const Fraction&, const Fraction&) = default;
+};
+
+enum class Severity { info, warning, error };
+const char* to_string(Severity s);
+
+struct Finding {
+  std::string pointer;     // JSON Pointer of the answer (or item) in the submission
+  std::string row;         // row key
+  std::string innovation;  // innovation id, "" for government rows
+  int evidence_index = -1;
+  std::string rule;        // e.g. "unchecked", "mandatory", "unassessed"
+  Severity severity = Severity::info;
+  std::string message;
+};
+
+struct RowScore {
+  int row = 0;            // edition row index
+  int claimed_level = 0;  // self-assessed
+  int level = 0;          // under the policy
+  std::int64_t points_h = 0;
+  std::int64_t claimed_points_h = 0;
+};
+
+struct InnovationScore {
+  std::string id, name, department;
+  Status status = Status::submitted;
+  bool counted = false;  // counts in n (submitted or rejected, eligible)
+  std::int64_t points_h = 0, claimed_points_h = 0;
+  std::vector<RowScore> rows;  // innovation rows, in edition order
+};
+
+struct DepartmentScore {
+  std::string name;
+  int innovations = 0;           // counted innovations
+  std::int64_t points_h = 0;     // sum of their points
+  Fraction mean_points;          // points (not hundredths) per counted innovation
+  Fraction iid_contribution;     // points ÷ divisor × 100 / max total
+};
+
+struct DecidedBy {
+  std::string rule;         // "rounding" or "category_reading"
+  std::string chosen;       // e.g. "half_up"
+  std::string alternative;  // e.g. "half_even"
+  std::int64_t alternative_iid_h = 0;
+  std::string alternative_category;
+};
+
+struct Score {
+  std::string region_code, region_name, region_type, province;
+  std::string edition;
+  Policy policy = Policy::self_assessed;
+
+  std::int64_t government_h = 0;
+  std::int64_t innovation_sum_h = 0;  // Σ innovation points
+  int innovations_counted = 0;        // n
+  int innovations_not_counted = 0;    // drafts and ineligible
+  int divisor = 1;
+  Fraction innovation_average;        // in points
+  std::int64_t count_h = 0;
+  bool gate_applies = false, gate_open = true;
+  int affairs_covered = 0;
+  std::vector<std::string> affairs_covered_names;
+  Fraction total;                     // in points
+  Fraction iid_exact;                 // unrounded IID
+  std::int64_t iid_h = 0;             // rounded IID in hundredths
+  std::string category;
+  std::vector<DecidedBy> decided_by;
+
+  // Self-assessed reference and points at risk (reference − this policy).
+  Policy risk_reference = Policy::self_assessed;
+  Policy risk_compared = Policy::self_assessed;
+  std::int64_t reference_iid_h = 0;
+  std::int64_t self_assessed_iid_h = 0;
+  Fraction points_at_risk;            // total points (reference − compared)
+  Fraction points_at_risk_iid;        // exact IID difference
+  bool points_at_risk_negative = false;
+
+  std::vector<RowScore> government;
+  std::vector<InnovationScore> innovations;
+  std::vector<DepartmentScore> departments;
+  std::vector<Finding> findings;
+};
+
+struct ScoreOptions {
+  Policy policy = Policy::self_assessed;
+  bool with_breakdown = true;
+};
+
+Score score(const Submission& submission, const ScoreOptions& options = {});
+
+// IID rounding: exact num/den (non-negative) to hundredths under the edition's mode.
+std::int64_t round_hundredths(int128 num, int128 den, Rounding mode);
+
+// Compact JSON (one line) of a score, per formats.md.
+std::string to_json(const Score& s, const Edition& edition);
+
+}  // namespace inovasi

@@ -1,0 +1,132 @@
+#pragma once
+// A region's submission (formats.md), parsed and validated against an edition into immutable
+// values. Everything downstream may trust these types.
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "inovasi/decimal.hpp"
+#include "inovasi/error.hpp"
+#include "inovasi/edition.hpp"
+
+namespace inovasi {
+
+enum class RegionType { province, kabupaten, kota };
+enum class Stage { unknown, initiative, trial, applied };
+enum class Status { draft, submitted, rejected };
+enum class Form { unknown, governance, public_service, other };
+enum class Kind { unknown, digital, non_digital };
+enum class Verdict { none, accepted, revision, rejected };
+enum class Tri : std::uint8_t { unknown, no, yes };  // a boolean fact a document may not state
+
+struct EvidenceItem {
+  std::string kind;       // a kind of the edition's vocabulary
+  std::string file;
+  std::string file_type;  // pdf, jpg, jpeg, png, mp4, mov, link, other ("" when no file)
+  std::string date;       // ISO day or ""
+  std::optional<int> year;
+  std::string group;
+  std::optional<Decimal> value;
+  Tri signed_ = Tri::unknown, names_innovation = Tri::unknown, highlighted = Tri::unknown,
+      in_force = Tri::unknown, on_behalf_of_regional_head = Tri::unknown,
+      has_cover = Tri::unknown;
+  std::optional<Decimal> duration_s;
+  Verdict verdict = Verdict::none;
+  std::optional<int> supported_level;
+};
+
+struct Answer {
+  bool present = false;
+  int level = 0;               // the claimed level (given, or derived from the value)
+  bool level_given = false;    // "level" was in the input
+  std::string value_text;      // raw value as given (number text, code, or years), for display
+  bool has_value = false;
+  std::string basis;           // indicator 33
+  std::optional<double> acceptance;
+  std::vector<EvidenceItem> evidence;
+};
+
+struct Innovation {
+  std::string id, name, department;
+  Stage stage = Stage::unknown;
+  Status status = Status::submitted;
+  Form form = Form::unknown;
+  Kind kind = Kind::unknown;
+  std::vector<std::string> affairs;  // normalised: lower case, outer spaces trimmed
+  std::string applied_date;
+  std::vector<Answer> answers;       // indexed by edition row index (innovation rows only used)
+  std::size_t source_index = 0;      // position in the input's "innovations" array
+};
+
+struct Region {
+  std::string code, name, province;
+  RegionType type = RegionType::kabupaten;
+  std::vector<std::string> clusters;
+};
+
+struct Submission {
+  EditionPtr edition;
+  Region region;
+  std::vector<Answer> government;    // indexed by edition row index
+  std::vector<Innovation> innovations;
+};
+
+struct ParseLimits {
+  std::size_t max_depth = 64;
+  std::size_t max_document_bytes = 64u << 20;  // one record
+  std::size_t max_innovations = 10000;          // per region
+  std::size_t max_evidence_items = 200;         // per answer
+};
+
+struct ParseOptions {
+  // Used when the record has no "edition", and overriding it when `override_edition`.
+  EditionPtr edition;
+  bool override_edition = false;
+  ParseLimits limits;
+  std::string source;  // file name for error messages
+};
+
+// One submission from JSON text holding exactly one object.
+Submission parse_submission(const std::string& json_text, const ParseOptions& options = {});
+
+// A sequence of JSON values (one pretty-printed object, or JSON Lines), read one record at a
+// time so memory stays bounded by the largest record. Each record is validated on its own; a
+// syntax error that makes the rest unreadable ends the sequence after reporting it.
+struct RecordResult {
+  std::size_t index = 0;             // 0-based record number
+  std::size_t line = 0, column = 0;  // where the record starts (1-based)
+  std::optional<Submission> submission;
+  std::optional<InputError> error;
+};
+
+class RecordReader {
+ public:
+  // `text` must outlive the reader.
+  RecordReader(std::string_view text, ParseOptions options);
+  // False at the end of input.
+  bool next(RecordResult& out);
+
+ private:
+  std::string_view text_;
+  ParseOptions options_;
+  std::size_t pos_ = 0, line_ = 1, line_start_ = 0, index_ = 0;
+  bool done_ = false;
+};
+
+const char* to_string(RegionType t);
+const char* to_string(Stage s);
+const char* to_string(Status s);
+const char* to_string(Form f);
+const char* to_string(Kind k);
+const char* to_string(Verdict v);
+
+// Affair names are matched case-insensitively with outer spaces trimmed.
+std::string normalise_affair(const std::string& s);
+// Default province name from a region code's first two digits ("64.03" -> Kalimantan Timur).
+std::string province_of_code(const std::string& code);
+
+}  // namespace inovasi
+

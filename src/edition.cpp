@@ -1,0 +1,577 @@
+#include "inovasi/edition.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "jread.hpp"
+#include "json_dom.hpp"
+
+namespace inovasi {
+
+namespace detail {
+const std::vector<std::pair<std::string_view, std::string_view>>& embedded_editions();
+}
+
+using namespace detail;
+
+int Bands::level_for(const Decimal& v) const {
+  for (const auto& t : thresholds) {
+    auto c = v <=> t.value;
+    bool reached = direction == Direction::higher ? (t.inclusive ? c >= 0 : c > 0)
+                                                  : (t.inclusive ? c <= 0 : c < 0);
+    if (reached) return t.level;
+  }
+  return otherwise;
+}
+
+int Edition::row_index(const std::string& key) const {
+  auto it = index_.find(key);
+  return it == index_.end() ? -1 : it->second;
+}
+
+const std::string& Edition::category_of_hundredths(std::int64_t iid_h) const {
+  for (const auto& b : bands)
+    if (b.strict ? iid_h > b.lower_h : iid_h >= b.lower_h) return b.label;
+  return lowest_category;
+}
+
+const std::string& Edition::category_of_fraction(int128 num, int128 den) const {
+  // IID = num/den compared with lower_h/100 exactly: num*100 vs lower_h*den.
+  for (const auto& b : bands) {
+    int128 lhs = num * 100, rhs = static_cast<int128>(b.lower_h) * den;
+    if (b.strict ? lhs > rhs : lhs >= rhs) return b.label;
+  }
+  return lowest_category;
+}
+
+std::int64_t Edition::max_government_h() const {
+  std::int64_t s = 0;
+  for (int i : government_rows) s += rows[i].weight_h * level_max;
+  return s;
+}
+std::int64_t Edition::max_innovation_h() const {
+  std::int64_t s = 0;
+  for (int i : innovation_rows) s += rows[i].weight_h * level_max;
+  return s;
+}
+
+const char* to_string(Rounding r) { return r == Rounding::half_up ? "half_up" : "half_even"; }
+const char* to_string(CategoryReading r) {
+  return r == CategoryReading::rounded ? "rounded" : "unrounded";
+}
+
+class EditionBuilder {
+ public:
+  explicit EditionBuilder(const JNode& root) : root_(root) {}
+
+  std::shared_ptr<Edition> build() {
+    auto e = std::make_shared<Edition>();
+    ed_ = e.get();
+    expect(root_, JType::object, "", "an edition");
+    check_keys(root_, "",
+               {"format", "name", "title", "description", "assessment_year", "t0_offset",
+                "levels", "divisor_minimum", "count_points", "rounding", "category_reading",
+                "categories", "max_total", "eligibility", "mandatory_rule", "evidence_kinds",
+                "aspects", "rows"});
+    const auto& fmt = get_string(require(root_, "format", ""), "/format");
+    if (fmt != "inovasi-edition/1")
+      fail("/format", quoted(fmt) + " is not a supported edition format (expected \"inovasi-edition/1\")");
+    ed_->name = get_string(require(root_, "name", ""), "/name");
+    if (ed_->name.empty()) fail("/name", "must not be empty");
+    if (auto* t = root_.find("title")) ed_->title = get_string(*t, "/title");
+    if (auto* t = root_.find("description")) ed_->description = get_string(*t, "/description");
+
+    ed_->assessment_year = static_cast<int>(get_int(param("assessment_year"), "/assessment_year/value", 1900, 2100));
+    ed_->t0_offset = static_cast<int>(get_int(param("t0_offset"), "/t0_offset/value", -5, 5));
+    {
+      const JNode& v = param("levels");
+      expect(v, JType::object, "/levels/value");
+      check_keys(v, "/levels/value", {"min", "max"});
+      ed_->level_min = static_cast<int>(get_int(require(v, "min", "/levels/value"), "/levels/value/min", 0, 0));
+      ed_->level_max = static_cast<int>(get_int(require(v, "max", "/levels/value"), "/levels/value/max", 1, 20));
+    }
+    ed_->divisor_minimum = static_cast<int>(get_int(param("divisor_minimum"), "/divisor_minimum/value", 1, 1000000));
+    read_count_points();
+    ed_->rounding = enum_param<Rounding>("rounding", {{"half_up", Rounding::half_up}, {"half_even", Rounding::half_even}});
+    ed_->category_reading = enum_param<CategoryReading>(
+        "category_reading", {{"rounded", CategoryReading::rounded}, {"unrounded", CategoryReading::unrounded}});
+    read_categories();
+    ed_->mandatory_rule = enum_param<MandatoryRule>(
+        "mandatory_rule", {{"finding", MandatoryRule::finding}, {"zero_innovation", MandatoryRule::zero_innovation}});
+    read_eligibility();
+    read_evidence_kinds();
+    read_aspects();
+    read_rows();
+    check_max_total();
+    return e;
+  }
+
+ private:
+  const JNode& root_;
+  Edition* ed_ = nullptr;
+
+  static Provenance read_provenance(const JNode& n, const std::string& ptr, bool with_value) {
+    expect(n, JType::object, ptr, "a parameter with \"mark\" and \"note\"");
+    if (with_value) check_keys(n, ptr, {"value", "mark", "note"});
+    else check_keys(n, ptr, {"mark", "note"});
+    Provenance p;
+    const auto& mark = get_string(require(n, "mark", ptr), ptr + "/mark");
+    if (mark != "C" && mark != "P" && mark != "U")
+      fail(ptr + "/mark", quoted(mark) + " is not a provenance mark (C, P or U)");
+    p.mark = mark[0];
+    p.note = get_string(require(n, "note", ptr), ptr + "/note");
+    if (p.note.empty()) fail(ptr + "/note", "a provenance note must say where the value comes from");
+    return p;
+  }
+
+  // A top-level parameter {"value", "mark", "note"}; returns its value.
+  const JNode& param(const char* key) {
+    std::string ptr = pointer_append("", key);
+    const JNode& n = require(root_, key, "");
+    ed_->provenance[key] = read_provenance(n, ptr, true);
+    return require(n, "value", ptr);
+  }
+
+  template <class E>
+  E enum_param(const char* key, std::initializer_list<std::pair<std::string_view, E>> values) {
+    const JNode& v = param(key);
+    std::string ptr = pointer_append("", key) + "/value";
+    const auto& s = get_string(v, ptr);
+    std::string list;
+    for (auto& [name, e] : values) {
+      if (name == s) return e;
+      list += (list.empty() ? "" : ", ") + std::string(name);
+    }
+    fail(ptr, quoted(s) + " is not one of: " + list);
+  }
+
+  void read_count_points() {
+    const JNode& v = param("count_points");
+    const std::string ptr = "/count_points/value";
+    expect(v, JType::object, ptr);
+    check_keys(v, ptr, {"rate", "cap", "gate"});
+    auto rate = get_decimal(require(v, "rate", ptr), ptr + "/rate");
+    auto rh = rate.scaled(2);
+    if (!rh || *rh < 0) fail(ptr + "/rate", rate.to_string() + " must be a non-negative multiple of 0.01");
+    ed_->count_rate_h = *rh;
+    ed_->count_cap = static_cast<int>(get_int(require(v, "cap", ptr), ptr + "/cap", 0, 100000000));
+    const JNode* g = v.find("gate");
+    if (g && g->type != JType::null) {
+      std::string gp = ptr + "/gate";
+      expect(*g, JType::object, gp);
+      check_keys(*g, gp, {"affairs", "min_covered", "counted"});
+      CountGate gate;
+      const JNode& aff = require(*g, "affairs", gp);
+      expect(aff, JType::array, gp + "/affairs");
+      std::set<std::string> seen;
+      for (std::size_t i = 0; i < aff.items.size(); ++i) {
+        std::string a = get_string(aff.items[i], pointer_append(gp + "/affairs", i));
+        std::string norm;
+        for (char c : a) norm += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (!seen.insert(norm).second) fail(pointer_append(gp + "/affairs", i), "duplicate affair " + quoted(a));
+        gate.affairs.push_back(norm);
+      }
+      gate.min_covered = static_cast<int>(get_int(require(*g, "min_covered", gp), gp + "/min_covered", 0,
+                                                  static_cast<std::int64_t>(gate.affairs.size())));
+      if (auto* c = g->find("counted")) {
+        const auto& s = get_string(*c, gp + "/counted");
+        if (s == "counted") gate.counted = GateCounted::counted;
+        else if (s == "submitted") gate.counted = GateCounted::submitted;
+        else fail(gp + "/counted", quoted(s) + " is not one of: counted, submitted");
+      }
+      ed_->gate = std::move(gate);
+    }
+  }
+
+  void read_categories() {
+    const JNode& v = param("categories");
+    const std::string ptr = "/categories/value";
+    expect(v, JType::object, ptr);
+    check_keys(v, ptr, {"bands", "otherwise"});
+    const JNode& bands = require(v, "bands", ptr);
+    expect(bands, JType::array, ptr + "/bands");
+    if (bands.items.empty()) fail(ptr + "/bands", "at least one band is needed");
+    std::set<std::string> labels;
+    for (std::size_t i = 0; i < bands.items.size(); ++i) {
+      std::string bp = pointer_append(ptr + "/bands", i);
+      const JNode& b = bands.items[i];
+      expect(b, JType::object, bp);
+      check_keys(b, bp, {"label", "lower", "strict"});
+      CategoryBand band;
+      band.label = get_string(require(b, "label", bp), bp + "/label");
+      if (band.label.empty()) fail(bp + "/label", "must not be empty");
+      if (!labels.insert(band.label).second) fail(bp + "/label", "duplicate category " + quoted(band.label));
+      auto lower = get_decimal(require(b, "lower", bp), bp + "/lower");
+      auto lh = lower.scaled(2);
+      if (!lh || *lh < 0 || *lh > 10000)
+        fail(bp + "/lower", lower.to_string() + " must be an IID between 0 and 100 with at most 2 decimals");
+      band.lower_h = *lh;
+      band.strict = get_bool(require(b, "strict", bp), bp + "/strict");
+      if (!ed_->bands.empty() && band.lower_h >= ed_->bands.back().lower_h)
+        fail(bp + "/lower", "bands must be in descending order of their lower bound");
+      ed_->bands.push_back(std::move(band));
+    }
+    ed_->lowest_category = get_string(require(v, "otherwise", ptr), ptr + "/otherwise");
+    if (ed_->lowest_category.empty() || labels.count(ed_->lowest_category))
+      fail(ptr + "/otherwise", "must be a label of its own");
+  }
+
+  void read_eligibility() {
+    const JNode& v = param("eligibility");
+    if (v.type == JType::null) return;
+    const std::string ptr = "/eligibility/value";
+    expect(v, JType::object, ptr);
+    check_keys(v, ptr, {"applied_from", "applied_to", "enabled"});
+    Eligibility el;
+    el.applied_from = get_string(require(v, "applied_from", ptr), ptr + "/applied_from");
+    el.applied_to = get_string(require(v, "applied_to", ptr), ptr + "/applied_to");
+    el.enabled = get_bool(require(v, "enabled", ptr), ptr + "/enabled");
+    auto iso = [](const std::string& s) {
+      return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
+             std::all_of(s.begin(), s.end(), [](char c) { return c == '-' || std::isdigit(static_cast<unsigned char>(c)); });
+    };
+    if (!iso(el.applied_from)) fail(ptr + "/applied_from", "expected an ISO date YYYY-MM-DD");
+    if (!iso(el.applied_to)) fail(ptr + "/applied_to", "expected an ISO date YYYY-MM-DD");
+    if (el.applied_to < el.applied_from) fail(ptr, "applied_to is before applied_from");
+    ed_->eligibility = el;
+  }
+
+  void read_evidence_kinds() {
+    const JNode& v = param("evidence_kinds");
+    const std::string ptr = "/evidence_kinds/value";
+    expect(v, JType::array, ptr);
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < v.items.size(); ++i) {
+      const auto& k = get_string(v.items[i], pointer_append(ptr, i));
+      if (k.empty() || !seen.insert(k).second)
+        fail(pointer_append(ptr, i), "evidence kinds must be unique and non-empty");
+      ed_->evidence_kinds.push_back(k);
+    }
+  }
+
+  void read_aspects() {
+    const JNode& a = require(root_, "aspects", "");
+    expect(a, JType::array, "/aspects");
+    if (a.items.size() != 2)
+      fail("/aspects", "exactly two aspects are needed: one with scope \"region\", one with scope \"innovation\"");
+    bool have[2] = {false, false};
+    for (std::size_t i = 0; i < 2; ++i) {
+      std::string p = pointer_append("/aspects", i);
+      const JNode& n = a.items[i];
+      expect(n, JType::object, p);
+      check_keys(n, p, {"key", "name", "scope", "variables"});
+      Aspect asp;
+      asp.key = get_string(require(n, "key", p), p + "/key");
+      if (asp.key.empty()) fail(p + "/key", "must not be empty");
+      if (auto* nm = n.find("name")) asp.name = get_string(*nm, p + "/name");
+      const auto& scope = get_string(require(n, "scope", p), p + "/scope");
+      int slot;
+      if (scope == "region") slot = 0;
+      else if (scope == "innovation") slot = 1;
+      else fail(p + "/scope", quoted(scope) + " is not one of: region, innovation");
+      if (have[slot]) fail(p + "/scope", "two aspects with scope " + quoted(scope));
+      have[slot] = true;
+      asp.per_innovation = slot == 1;
+      if (auto* vars = n.find("variables")) {
+        expect(*vars, JType::array, p + "/variables");
+        for (std::size_t j = 0; j < vars->items.size(); ++j)
+          asp.variables.push_back(get_string(vars->items[j], pointer_append(p + "/variables", j)));
+      }
+      ed_->aspects[slot] = std::move(asp);
+    }
+    if (ed_->aspects[0].key == ed_->aspects[1].key) fail("/aspects/1/key", "aspect keys must differ");
+  }
+
+  std::vector<std::string> read_labels(const JNode& n, const std::string& ptr) {
+    expect(n, JType::array, ptr, "one label per level");
+    std::size_t want = static_cast<std::size_t>(ed_->level_max - ed_->level_min + 1);
+    if (n.items.size() != want)
+      fail(ptr, "expected " + std::to_string(want) + " level labels (levels " +
+                    std::to_string(ed_->level_min) + ".." + std::to_string(ed_->level_max) + "), found " +
+                    std::to_string(n.items.size()));
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < n.items.size(); ++i) out.push_back(get_string(n.items[i], pointer_append(ptr, i)));
+    return out;
+  }
+
+  int read_level(const JNode& n, const std::string& ptr) {
+    return static_cast<int>(get_int(n, ptr, ed_->level_min, ed_->level_max, "a level"));
+  }
+
+  Bands read_bands(const JNode& row, const std::string& ptr, InputKind input) {
+    Bands b;
+    b.input = input;
+    const auto& dir = get_string(require(row, "direction", ptr), ptr + "/direction");
+    if (dir == "higher") b.direction = Direction::higher;
+    else if (dir == "lower") b.direction = Direction::lower;
+    else fail(ptr + "/direction", quoted(dir) + " is not one of: higher, lower");
+    const JNode& th = require(row, "thresholds", ptr);
+    expect(th, JType::array, ptr + "/thresholds");
+    for (std::size_t i = 0; i < th.items.size(); ++i) {
+      std::string tp = pointer_append(ptr + "/thresholds", i);
+      const JNode& t = th.items[i];
+      expect(t, JType::object, tp);
+      check_keys(t, tp, {"level", "value", "inclusive"});
+      Threshold x;
+      x.level = read_level(require(t, "level", tp), tp + "/level");
+      x.value = get_decimal(require(t, "value", tp), tp + "/value");
+      if (auto* inc = t.find("inclusive")) x.inclusive = get_bool(*inc, tp + "/inclusive");
+      if (input == InputKind::count && !x.value.is_integer())
+        fail(tp + "/value", "a count row takes whole-number thresholds");
+      if (!b.thresholds.empty()) {
+        const auto& prev = b.thresholds.back();
+        if (x.level >= prev.level) fail(tp + "/level", "thresholds must be listed from the highest level down");
+        bool ordered = b.direction == Direction::higher ? x.value <= prev.value : x.value >= prev.value;
+        if (!ordered)
+          fail(tp + "/value", std::string("a lower level needs a ") +
+                                  (b.direction == Direction::higher ? "smaller" : "larger") +
+                                  " threshold (direction " + dir + ")");
+      }
+      b.thresholds.push_back(x);
+    }
+    b.otherwise = read_level(require(row, "otherwise", ptr), ptr + "/otherwise");
+    if (!b.thresholds.empty() && b.otherwise >= b.thresholds.back().level)
+      fail(ptr + "/otherwise", "must be below the lowest threshold's level");
+    return b;
+  }
+
+  void read_rows() {
+    const JNode& rows = require(root_, "rows", "");
+    expect(rows, JType::array, "/rows");
+    for (std::size_t i = 0; i < rows.items.size(); ++i) {
+      std::string p = pointer_append("/rows", i);
+      Row r = read_row(rows.items[i], p);
+      if (ed_->index_.count(r.key)) fail(p + "/key", "duplicate row key " + quoted(r.key));
+      int idx = static_cast<int>(ed_->rows.size());
+      ed_->index_[r.key] = idx;
+      (r.aspect_index == 0 ? ed_->government_rows : ed_->innovation_rows).push_back(idx);
+      ed_->rows.push_back(std::move(r));
+    }
+    if (ed_->innovation_rows.empty()) fail("/rows", "the innovation aspect has no rows");
+  }
+
+  Row read_row(const JNode& n, const std::string& p) {
+    expect(n, JType::object, p, "a row");
+    check_keys(n, p,
+               {"key", "indicator", "aspect", "variable", "name", "english", "weight", "mandatory", "input",
+                "levels", "direction", "thresholds", "otherwise", "codes", "year_rules", "bases",
+                "default_basis", "variants", "default_variant", "provenance"});
+    Row r;
+    r.key = get_string(require(n, "key", p), p + "/key");
+    if (r.key.empty()) fail(p + "/key", "must not be empty");
+    r.indicator = n.find("indicator") ? get_string(*n.find("indicator"), p + "/indicator") : r.key;
+    r.aspect = get_string(require(n, "aspect", p), p + "/aspect");
+    if (r.aspect == ed_->aspects[0].key) r.aspect_index = 0;
+    else if (r.aspect == ed_->aspects[1].key) r.aspect_index = 1;
+    else fail(p + "/aspect", quoted(r.aspect) + " is not an aspect of this edition");
+    if (auto* v = n.find("variable")) {
+      r.variable = get_string(*v, p + "/variable");
+      const auto& vars = ed_->aspects[r.aspect_index].variables;
+      if (std::find(vars.begin(), vars.end(), r.variable) == vars.end())
+        fail(p + "/variable", quoted(r.variable) + " is not a variable of aspect " + quoted(r.aspect));
+    }
+    if (auto* v = n.find("name")) r.name = get_string(*v, p + "/name");
+    if (auto* v = n.find("english")) r.english = get_string(*v, p + "/english");
+    Decimal w = get_decimal(require(n, "weight", p), p + "/weight");
+    auto wh = w.scaled(2);
+    if (!wh || *wh < 0 || *wh % 25 != 0)
+      fail(p + "/weight", w.to_string() + " is not a non-negative multiple of 0.25");
+    r.weight_h = *wh;
+    r.mandatory = get_bool(require(n, "mandatory", p), p + "/mandatory");
+    r.level_labels = read_labels(require(n, "levels", p), p + "/levels");
+
+    const auto& input = get_string(require(n, "input", p), p + "/input");
+    std::vector<std::string> needs = {"weight", "levels", "mandatory"};
+    auto forbid = [&](std::initializer_list<const char*> keys) {
+      for (auto k : keys)
+        if (n.find(k)) fail(pointer_append(p, k), std::string("not used by input ") + quoted(input));
+    };
+    if (input == "level") {
+      r.input = InputKind::level;
+      forbid({"direction", "thresholds", "otherwise", "codes", "year_rules", "bases", "default_basis"});
+    } else if (input == "count" || input == "decimal") {
+      r.input = input == "count" ? InputKind::count : InputKind::decimal;
+      r.bands = read_bands(n, p, r.input);
+      r.bands->level_labels = r.level_labels;
+      forbid({"codes", "year_rules", "bases", "default_basis"});
+      needs.push_back("thresholds");
+    } else if (input == "code") {
+      r.input = InputKind::code;
+      const JNode& c = require(n, "codes", p);
+      expect(c, JType::object, p + "/codes");
+      if (c.members.empty()) fail(p + "/codes", "at least one code is needed");
+      for (const auto& [k, v] : c.members) {
+        std::string low;
+        for (char ch : k) low += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        if (r.codes.count(low)) fail(pointer_append(p + "/codes", k), "codes are case-insensitive: duplicate " + quoted(k));
+        r.codes[low] = read_level(v, pointer_append(p + "/codes", k));
+      }
+      forbid({"direction", "thresholds", "otherwise", "year_rules", "bases", "default_basis"});
+      needs.push_back("codes");
+    } else if (input == "years") {
+      r.input = InputKind::years;
+      read_year_rules(require(n, "year_rules", p), p + "/year_rules", r);
+      forbid({"direction", "thresholds", "otherwise", "codes", "bases", "default_basis"});
+      needs.push_back("year_rules");
+    } else if (input == "bases") {
+      r.input = InputKind::bases;
+      const JNode& b = require(n, "bases", p);
+      expect(b, JType::object, p + "/bases");
+      if (b.members.empty()) fail(p + "/bases", "at least one basis is needed");
+      for (const auto& [k, v] : b.members) {
+        std::string bp = pointer_append(p + "/bases", k);
+        expect(v, JType::object, bp);
+        check_keys(v, bp, {"input", "direction", "thresholds", "otherwise", "levels"});
+        const auto& bi = get_string(require(v, "input", bp), bp + "/input");
+        if (bi != "count" && bi != "decimal") fail(bp + "/input", quoted(bi) + " is not one of: count, decimal");
+        Bands bands = read_bands(v, bp, bi == "count" ? InputKind::count : InputKind::decimal);
+        bands.level_labels = v.find("levels") ? read_labels(*v.find("levels"), bp + "/levels") : r.level_labels;
+        r.bases[k] = std::move(bands);
+      }
+      r.default_basis = get_string(require(n, "default_basis", p), p + "/default_basis");
+      if (!r.bases.count(r.default_basis))
+        fail(p + "/default_basis", quoted(r.default_basis) + " is not one of the row's bases");
+      forbid({"direction", "thresholds", "otherwise", "codes", "year_rules"});
+      needs.push_back("bases");
+    } else {
+      fail(p + "/input", quoted(input) + " is not one of: level, count, decimal, code, years, bases");
+    }
+    if (auto* v = n.find("variants")) {
+      expect(*v, JType::object, p + "/variants");
+      for (const auto& [k, lv] : v->members) {
+        std::string vp = pointer_append(p + "/variants", k);
+        if (k != "digital" && k != "non_digital") fail(vp, quoted(k) + " is not an innovation kind (digital, non_digital)");
+        expect(lv, JType::object, vp);
+        check_keys(lv, vp, {"levels"});
+        r.variants[k] = read_labels(require(lv, "levels", vp), vp + "/levels");
+      }
+      r.default_variant = get_string(require(n, "default_variant", p), p + "/default_variant");
+      if (!r.variants.count(r.default_variant))
+        fail(p + "/default_variant", quoted(r.default_variant) + " is not one of the row's variants");
+      needs.push_back("variants");
+    } else if (n.find("default_variant")) {
+      fail(p + "/default_variant", "given without variants");
+    }
+    if (r.aspect_index == 0 && !r.variants.empty()) fail(p + "/variants", "variants are chosen per innovation: not on a region row");
+
+    const JNode& prov = require(n, "provenance", p);
+    expect(prov, JType::object, p + "/provenance");
+    for (const auto& [k, v] : prov.members) r.provenance[k] = read_provenance(v, pointer_append(p + "/provenance", k), false);
+    for (const auto& k : needs)
+      if (!r.provenance.count(k)) fail(p + "/provenance", "missing provenance for " + quoted(k));
+    return r;
+  }
+
+  void read_year_rules(const JNode& n, const std::string& p, Row& r) {
+    expect(n, JType::array, p);
+    if (n.items.empty()) fail(p, "at least one rule is needed");
+    for (std::size_t i = 0; i < n.items.size(); ++i) {
+      std::string rp = pointer_append(p, i);
+      const JNode& x = n.items[i];
+      expect(x, JType::object, rp);
+      check_keys(x, rp, {"level", "all", "any", "min_count", "min_consecutive"});
+      YearRule rule;
+      rule.level = read_level(require(x, "level", rp), rp + "/level");
+      int ops = 0;
+      for (auto [key, op] : {std::pair{"all", YearRule::Op::all}, std::pair{"any", YearRule::Op::any}}) {
+        if (auto* a = x.find(key)) {
+          ++ops;
+          rule.op = op;
+          std::string ap = rp + "/" + key;
+          expect(*a, JType::array, ap);
+          if (a->items.empty()) fail(ap, "at least one year is needed");
+          for (std::size_t j = 0; j < a->items.size(); ++j) {
+            const auto& s = get_string(a->items[j], pointer_append(ap, j));
+            if (s.size() != 3 || s[0] != 'T' || s[1] != '-' || s[2] < '0' || s[2] > '9')
+              fail(pointer_append(ap, j), quoted(s) + " is not a relative year like \"T-1\"");
+            rule.offsets.push_back(s[2] - '0');
+          }
+        }
+      }
+      for (auto [key, op] : {std::pair{"min_count", YearRule::Op::min_count},
+                             std::pair{"min_consecutive", YearRule::Op::min_consecutive}}) {
+        if (auto* a = x.find(key)) {
+          ++ops;
+          rule.op = op;
+          rule.count = static_cast<int>(get_int(*a, rp + "/" + key, 1, 10));
+        }
+      }
+      if (ops != 1) fail(rp, "a year rule takes exactly one of: all, any, min_count, min_consecutive");
+      r.year_rules.push_back(std::move(rule));
+    }
+  }
+
+  void check_max_total() {
+    const JNode& v = param("max_total");
+    Decimal m = get_decimal(v, "/max_total/value");
+    auto mh = m.scaled(2);
+    if (!mh || *mh <= 0) fail("/max_total/value", "must be a positive number with at most 2 decimals");
+    std::int64_t sum = ed_->max_government_h() + ed_->max_innovation_h() +
+                       ed_->count_rate_h * ed_->count_cap;
+    if (*mh != sum) {
+      auto show = [](std::int64_t h) {
+        std::string s = std::to_string(h / 100);
+        if (h % 100) s += "." + std::string(h % 100 < 10 ? "0" : "") + std::to_string(h % 100);
+        return s;
+      };
+      fail("/max_total/value", m.to_string() + " does not match the weights: government " +
+                                   show(ed_->max_government_h()) + " + innovation " +
+                                   show(ed_->max_innovation_h()) + " + count points " +
+                                   show(ed_->count_rate_h * ed_->count_cap) + " = " + show(sum));
+    }
+    ed_->max_total_h = *mh;
+  }
+};
+
+EditionPtr parse_edition(const std::string& json_text, const std::string& source) {
+  try {
+    JsonLimits limits;
+    JNode root = parse_document(json_text, limits);
+    return EditionBuilder(root).build();
+  } catch (const InputError& e) {
+    throw e.located(source.empty() ? "<edition>" : source, 0, 0);
+  }
+}
+
+EditionPtr load_edition_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("", "cannot read edition file (missing or unreadable)", path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_edition(ss.str(), path);
+}
+
+std::vector<std::string> builtin_edition_names() {
+  std::vector<std::string> out;
+  for (const auto& [name, text] : embedded_editions()) out.emplace_back(name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+EditionPtr builtin_edition(const std::string& name) {
+  // Parsed once per process; editions are immutable and shared across threads.
+  static const auto cache = [] {
+    std::map<std::string, EditionPtr, std::less<>> m;
+    for (const auto& [n, text] : embedded_editions())
+      m[std::string(n)] = parse_edition(std::string(text), "editions/" + std::string(n) + ".json");
+    return m;
+  }();
+  auto it = cache.find(name);
+  if (it == cache.end()) {
+    std::string list;
+    for (auto& [n, e] : cache) list += (list.empty() ? "" : ", ") + n;
+    throw InputError("", quoted(name) + " is not a shipped edition (" + list + ") nor an edition file");
+  }
+  return it->second;
+}
+
+EditionPtr resolve_edition(const std::string& name_or_path) {
+  if (name_or_path.find('/') != std::string::npos || (name_or_path.size() > 5 &&
+      name_or_path.compare(name_or_path.size() - 5, 5, ".json") == 0))
+    return load_edition_file(name_or_path);
+  return builtin_edition(name_or_path);
+}
+
+}  // namespace inovasi

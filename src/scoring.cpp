@@ -1,0 +1,303 @@
+#include <algorithm>
+#include <map>
+#include <numeric>
+
+#include "inovasi/score.hpp"
+
+namespace inovasi {
+
+const char* to_string(Policy p) {
+  switch (p) {
+    case Policy::self_assessed: return "self_assessed";
+    case Policy::supported: return "supported";
+    case Policy::strict: return "strict";
+    case Policy::assessor: return "assessor";
+  }
+  return "?";
+}
+
+Policy policy_from_string(const std::string& s) {
+  for (Policy p : {Policy::self_assessed, Policy::supported, Policy::strict, Policy::assessor})
+    if (s == to_string(p)) return p;
+  throw InputError("", "\"" + s + "\" is not a validation policy (self_assessed, supported, strict, assessor)");
+}
+
+const char* to_string(Severity s) {
+  switch (s) {
+    case Severity::info: return "info";
+    case Severity::warning: return "warning";
+    case Severity::error: return "error";
+  }
+  return "?";
+}
+
+namespace {
+int128 gcd128(int128 a, int128 b) {
+  if (a < 0) a = -a;
+  if (b < 0) b = -b;
+  while (b) {
+    int128 t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+std::string i128_to_string(int128 v) {
+  if (v == 0) return "0";
+  bool neg = v < 0;
+  if (neg) v = -v;
+  std::string s;
+  while (v) {
+    s.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
+    v /= 10;
+  }
+  if (neg) s.push_back('-');
+  std::reverse(s.begin(), s.end());
+  return s;
+}
+}  // namespace
+
+Fraction Fraction::make(int128 num, int128 den) {
+  if (den < 0) { num = -num; den = -den; }
+  int128 g = gcd128(num, den);
+  if (g > 1) { num /= g; den /= g; }
+  if (num == 0) den = 1;
+  return Fraction{num, den};
+}
+
+std::string Fraction::to_string() const {
+  if (den == 1) return i128_to_string(num);
+  return i128_to_string(num) + "/" + i128_to_string(den);
+}
+
+std::int64_t round_hundredths(int128 num, int128 den, Rounding mode) {
+  // num/den ≥ 0 is already in hundredths; round to an integer.
+  int128 q = num / den, r = num % den;
+  int128 twice = 2 * r;
+  if (twice > den || (twice == den && (mode == Rounding::half_up || q % 2 == 1))) ++q;
+  return static_cast<std::int64_t>(q);
+}
+
+namespace {
+
+
+// The level an answer keeps under a policy. Evidence rules are not part of the edition yet, so
+// every row "supports" its claim (an "unchecked" finding says so); verdicts still decide under
+// the assessor policy.
+int apply_policy(const Answer& a, const Row& row, Policy policy, const std::string& pointer,
+                 const std::string& innovation, std::vector<Finding>& findings) {
+  int claimed = a.level;
+  if (policy == Policy::self_assessed || claimed == 0) return claimed;
+  int supported = claimed;
+  auto unchecked = [&] {
+    findings.push_back({pointer, row.key, innovation, -1, "unchecked", Severity::info,
+                        "no evidence rules for indicator " + row.key + " in this edition: the claimed level " +
+                            std::to_string(claimed) + " is taken as supported"});
+  };
+  switch (policy) {
+    case Policy::self_assessed: return claimed;
+    case Policy::supported:
+    case Policy::strict:
+      unchecked();
+      return std::min(claimed, supported);
+    case Policy::assessor: {
+      bool any_verdict = false, any_accepted = false, any_cap = false;
+      int cap = 0;
+      for (const auto& it : a.evidence) {
+        if (it.verdict == Verdict::none) continue;
+        any_verdict = true;
+        if (it.verdict == Verdict::accepted) {
+          any_accepted = true;
+          if (it.supported_level) { any_cap = true; cap = std::max(cap, *it.supported_level); }
+        }
+      }
+      if (!any_verdict) {
+        findings.push_back({pointer, row.key, innovation, -1, "unassessed", Severity::info,
+                            "no assessor verdict on this answer: scored as under the supported policy"});
+        unchecked();
+        return std::min(claimed, supported);
+      }
+      if (!any_accepted) {
+        findings.push_back({pointer, row.key, innovation, -1, "assessor_rejected", Severity::error,
+                            "every assessed evidence item was rejected or sent back for revision: level 0"});
+        return 0;
+      }
+      return any_cap ? std::min(claimed, cap) : claimed;
+    }
+  }
+  return claimed;
+}
+
+struct Core {
+  Score s;
+  int128 num = 0;  // IID hundredths = num / den (before rounding)
+  int128 den = 1;
+};
+
+Core score_core(const Submission& sub, Policy policy, bool breakdown) {
+  const Edition& ed = *sub.edition;
+  Core c;
+  Score& s = c.s;
+  s.region_code = sub.region.code;
+  s.region_name = sub.region.name;
+  s.region_type = to_string(sub.region.type);
+  s.province = sub.region.province;
+  s.edition = ed.name;
+  s.policy = policy;
+
+  // Government aspect.
+  for (int idx : ed.government_rows) {
+    const Row& row = ed.rows[idx];
+    const Answer& a = sub.government[idx];
+    std::string ptr = "/government/" + row.key;
+    if (row.mandatory && a.level == 0)
+      s.findings.push_back({ptr, row.key, "", -1, "mandatory", Severity::error,
+                            "indicator " + row.key + " is mandatory but " +
+                                (a.present ? std::string("claims level 0") : std::string("is missing"))});
+    int level = apply_policy(a, row, policy, ptr, "", s.findings);
+    RowScore rs{idx, a.level, level, row.weight_h * level, row.weight_h * a.level};
+    s.government_h += rs.points_h;
+    if (breakdown) s.government.push_back(rs);
+  }
+
+  // Innovation aspect.
+  std::vector<std::string> covered;
+  int n = 0;
+  for (const Innovation& inv : sub.innovations) {
+    InnovationScore is;
+    is.id = inv.id;
+    is.name = inv.name;
+    is.department = inv.department;
+    is.status = inv.status;
+    bool eligible = true;
+    if (ed.eligibility && ed.eligibility->enabled && !inv.applied_date.empty())
+      eligible = inv.applied_date >= ed.eligibility->applied_from && inv.applied_date <= ed.eligibility->applied_to;
+    is.counted = inv.status != Status::draft && eligible;
+    if (!is.counted) {
+      ++s.innovations_not_counted;
+      if (breakdown) s.innovations.push_back(std::move(is));
+      continue;
+    }
+    ++n;
+    if (ed.gate && (ed.gate->counted == GateCounted::counted || inv.status == Status::submitted))
+      for (const auto& af : inv.affairs)
+        if (std::find(ed.gate->affairs.begin(), ed.gate->affairs.end(), af) != ed.gate->affairs.end() &&
+            std::find(covered.begin(), covered.end(), af) == covered.end())
+          covered.push_back(af);
+    std::string base = "/innovations/" + std::to_string(inv.source_index) + "/answers/";
+    bool rejected = inv.status == Status::rejected;
+    bool missing_mandatory = false;
+    for (int idx : ed.innovation_rows) {
+      const Row& row = ed.rows[idx];
+      const Answer& a = inv.answers[idx];
+      std::string ptr = base + row.key;
+      int level = 0;
+      if (!rejected) {
+        if (row.mandatory && a.level == 0) {
+          missing_mandatory = true;
+          s.findings.push_back({ptr, row.key, inv.id, -1, "mandatory", Severity::error,
+                                "indicator " + row.key + " is mandatory but " +
+                                    (a.present ? std::string("claims level 0") : std::string("is missing"))});
+        }
+        level = apply_policy(a, row, policy, ptr, inv.id, s.findings);
+      }
+      // A rejected innovation scores 0 under every policy, whatever it claims.
+      RowScore rs{idx, a.level, level, row.weight_h * level, rejected ? 0 : row.weight_h * a.level};
+      is.points_h += rs.points_h;
+      is.claimed_points_h += rs.claimed_points_h;
+      if (breakdown) is.rows.push_back(rs);
+    }
+    if (missing_mandatory && ed.mandatory_rule == MandatoryRule::zero_innovation) {
+      is.points_h = 0;
+      for (auto& rs : is.rows) { rs.level = 0; rs.points_h = 0; }
+    }
+    s.innovation_sum_h += is.points_h;
+    if (breakdown) s.innovations.push_back(std::move(is));
+  }
+  s.innovations_counted = n;
+  s.divisor = std::max(ed.divisor_minimum, n);
+  s.count_h = ed.count_rate_h * std::min(n, ed.count_cap);
+  if (ed.gate) {
+    s.gate_applies = true;
+    s.affairs_covered = static_cast<int>(covered.size());
+    for (const auto& a : ed.gate->affairs)
+      if (std::find(covered.begin(), covered.end(), a) != covered.end()) s.affairs_covered_names.push_back(a);
+    s.gate_open = s.affairs_covered >= ed.gate->min_covered;
+    if (!s.gate_open) s.count_h = 0;
+  }
+
+  const int128 D = s.divisor;
+  const int128 total_num_h = D * (s.government_h + s.count_h) + s.innovation_sum_h;  // hundredths × D
+  s.innovation_average = Fraction::make(s.innovation_sum_h, 100 * D);
+  s.total = Fraction::make(total_num_h, 100 * D);
+  // IID = total / max_total × 100; in hundredths: total_num_h × 10000 / (D × max_total_h).
+  c.num = total_num_h * 10000;
+  c.den = D * ed.max_total_h;
+  s.iid_exact = Fraction::make(total_num_h * 100, D * ed.max_total_h);
+  s.iid_h = round_hundredths(c.num, c.den, ed.rounding);
+  const std::string& cat_rounded = ed.category_of_hundredths(s.iid_h);
+  const std::string& cat_exact = ed.category_of_fraction(s.iid_exact.num, s.iid_exact.den);
+  s.category = ed.category_reading == CategoryReading::rounded ? cat_rounded : cat_exact;
+
+  // Say which rule decided when the other choice would change the published result.
+  Rounding other_mode = ed.rounding == Rounding::half_up ? Rounding::half_even : Rounding::half_up;
+  std::int64_t alt = round_hundredths(c.num, c.den, other_mode);
+  if (alt != s.iid_h) {
+    const std::string& alt_cat =
+        ed.category_reading == CategoryReading::rounded ? ed.category_of_hundredths(alt) : cat_exact;
+    s.decided_by.push_back({"rounding", to_string(ed.rounding), to_string(other_mode), alt, alt_cat});
+  }
+  if (cat_rounded != cat_exact) {
+    bool rounded = ed.category_reading == CategoryReading::rounded;
+    s.decided_by.push_back({"category_reading", rounded ? "rounded" : "unrounded", rounded ? "unrounded" : "rounded",
+                            s.iid_h, rounded ? cat_exact : cat_rounded});
+  }
+
+  if (breakdown) {
+    // Departments: counted innovations only; no department → one named bucket.
+    std::map<std::string, DepartmentScore> depts;
+    for (const auto& is : s.innovations) {
+      if (!is.counted) continue;
+      auto& d = depts[is.department];
+      d.name = is.department;
+      ++d.innovations;
+      d.points_h += is.points_h;
+    }
+    for (auto& [name, d] : depts) {
+      d.mean_points = Fraction::make(d.points_h, 100 * static_cast<int128>(d.innovations));
+      d.iid_contribution = Fraction::make(static_cast<int128>(d.points_h) * 100, D * ed.max_total_h);
+      s.departments.push_back(d);
+    }
+    std::stable_sort(s.departments.begin(), s.departments.end(),
+                     [](const DepartmentScore& a, const DepartmentScore& b) {
+                       // mean points descending, exact: a.n/a.d > b.n/b.d
+                       return a.mean_points.num * b.mean_points.den > b.mean_points.num * a.mean_points.den;
+                     });
+  }
+  return c;
+}
+
+}  // namespace
+
+Score score(const Submission& submission, const ScoreOptions& options) {
+  Core main = score_core(submission, options.policy, options.with_breakdown);
+  Score& s = main.s;
+  // Points at risk: self-assessed vs the result's policy, or vs `supported` when the result is
+  // itself self-assessed.
+  Policy other = options.policy == Policy::self_assessed ? Policy::supported : Policy::self_assessed;
+  Core ref = score_core(submission, other, false);
+  const Score& self = options.policy == Policy::self_assessed ? s : ref.s;
+  const Score& validated = options.policy == Policy::self_assessed ? ref.s : s;
+  s.risk_reference = self.policy;
+  s.risk_compared = validated.policy;
+  s.self_assessed_iid_h = self.iid_h;
+  s.reference_iid_h = self.iid_h;
+  Fraction diff = Fraction::make(self.total.num * validated.total.den - validated.total.num * self.total.den,
+                                 self.total.den * validated.total.den);
+  s.points_at_risk_negative = diff.num < 0;
+  s.points_at_risk = diff;
+  s.points_at_risk_iid = Fraction::make(diff.num * 100 * 100, diff.den * submission.edition->max_total_h);
+  return std::move(s);
+}
+
+}  // namespace inovasi

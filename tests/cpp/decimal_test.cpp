@@ -1,0 +1,48 @@
+#include "inovasi/decimal.hpp"
+
+#include <gtest/gtest.h>
+
+using inovasi::Decimal;
+
+static Decimal D(const char* s) {
+  auto d = Decimal::parse(s);
+  EXPECT_TRUE(d.has_value()) << s;
+  return d.value_or(Decimal());
+}
+
+TEST(Decimal, ParsesExactlyFromText) {
+  EXPECT_EQ(D("8.17").to_string(), "8.17");
+  EXPECT_EQ(D("-50.33").to_string(), "-50.33");
+  EXPECT_EQ(D("80.00").to_string(), "80");
+  EXPECT_EQ(D("1e2").to_string(), "100");
+  EXPECT_EQ(D("0.0001").to_string(), "0.0001");
+  EXPECT_EQ(D("-0").to_string(), "0");
+  EXPECT_EQ(D("12.5e-1").to_string(), "1.25");
+}
+
+TEST(Decimal, ComparesWithoutFloatRoundTrip) {
+  EXPECT_TRUE(D("8.17") > D("8.16"));
+  EXPECT_TRUE(D("8.17") == D("8.170"));
+  EXPECT_TRUE(D("8.1699999999999999") < D("8.17"));
+  EXPECT_TRUE(D("-50.33") < D("-50.32"));
+  EXPECT_TRUE(D("-1") < D("0"));
+  EXPECT_TRUE(D("0") < D("0.00000001"));
+  EXPECT_TRUE(D("100") > D("99.99"));
+  EXPECT_TRUE(D("-100") < D("-99.99"));
+  EXPECT_TRUE(D("1e3") == D("1000"));
+}
+
+TEST(Decimal, ScaledIsExactOrNothing) {
+  EXPECT_EQ(D("0.75").scaled(2), 75);
+  EXPECT_EQ(D("0.38").scaled(2), 38);
+  EXPECT_EQ(D("250").scaled(2), 25000);
+  EXPECT_FALSE(D("0.125").scaled(2).has_value());
+  EXPECT_EQ(D("-1.5").scaled(1), -15);
+}
+
+TEST(Decimal, RejectsBadTextAndHugeMagnitudes) {
+  for (const char* s : {"", "-", "01", "1.", ".5", "1e", "NaN", "Infinity", "1e400", "--1", "1.5x"})
+    EXPECT_FALSE(Decimal::parse(s).has_value()) << s;
+  EXPECT_TRUE(Decimal::parse("1e308").has_value());
+  EXPECT_TRUE(Decimal::parse("1e-400").has_value());
+}

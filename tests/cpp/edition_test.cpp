@@ -1,0 +1,2 @@
+#include "inovasi/edition.hpp"
+#include <gtest/gtest.h>

@@ -1,0 +1,2 @@
+#include "inovasi/submission.hpp"
+#include <gtest/gtest.h>
