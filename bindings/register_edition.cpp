@@ -1,0 +1,86 @@
+#include "common.hpp"
+
+namespace {
+
+py::dict provenance_dict(const inovasi::Provenance& p) {
+  py::dict d;
+  d["mark"] = std::string(1, p.mark);
+  d["note"] = p.note;
+  return d;
+}
+
+std::string weight_text(std::int64_t h) {
+  std::string s = std::to_string(h / 100);
+  if (h % 100) {
+    s += "." + std::string(h % 100 < 10 ? "0" : "") + std::to_string(h % 100);
+    while (s.back() == '0') s.pop_back();
+  }
+  return s;
+}
+
+}  // namespace
+
+void register_edition(py::module_& m) {
+  py::class_<PyEdition>(m, "Edition", "An immutable, shareable edition of the methodology")
+      .def_property_readonly("name", [](const PyEdition& e) { return e.ptr->name; })
+      .def_property_readonly("title", [](const PyEdition& e) { return e.ptr->title; })
+      .def_property_readonly("description", [](const PyEdition& e) { return e.ptr->description; })
+      .def_property_readonly("assessment_year", [](const PyEdition& e) { return e.ptr->assessment_year; })
+      .def_property_readonly("divisor_minimum", [](const PyEdition& e) { return e.ptr->divisor_minimum; })
+      .def_property_readonly("level_max", [](const PyEdition& e) { return e.ptr->level_max; })
+      .def_property_readonly("rounding", [](const PyEdition& e) { return inovasi::to_string(e.ptr->rounding); })
+      .def_property_readonly("category_reading",
+                             [](const PyEdition& e) { return inovasi::to_string(e.ptr->category_reading); })
+      .def_property_readonly("max_total", [](const PyEdition& e) { return weight_text(e.ptr->max_total_h); })
+      .def_property_readonly("categories",
+                             [](const PyEdition& e) {
+                               py::list out;
+                               for (const auto& b : e.ptr->bands) {
+                                 py::dict d;
+                                 d["label"] = b.label;
+                                 d["lower"] = weight_text(b.lower_h);
+                                 d["strict"] = b.strict;
+                                 out.append(d);
+                               }
+                               return out;
+                             })
+      .def_property_readonly("lowest_category", [](const PyEdition& e) { return e.ptr->lowest_category; })
+      .def_property_readonly("provenance",
+                             [](const PyEdition& e) {
+                               py::dict d;
+                               for (const auto& [k, p] : e.ptr->provenance) d[py::str(k)] = provenance_dict(p);
+                               return d;
+                             })
+      .def_property_readonly(
+          "rows",
+          [](const PyEdition& e) {
+            py::list out;
+            const auto& ed = *e.ptr;
+            for (const auto& r : ed.rows) {
+              py::dict d;
+              d["key"] = r.key;
+              d["indicator"] = r.indicator;
+              d["aspect"] = r.aspect;
+              d["per_innovation"] = r.aspect_index == 1;
+              d["variable"] = r.variable;
+              d["name"] = r.name;
+              d["english"] = r.english;
+              d["weight"] = weight_text(r.weight_h);
+              d["mandatory"] = r.mandatory;
+              d["levels"] = r.level_labels;
+              py::dict prov;
+              for (const auto& [k, p] : r.provenance) prov[py::str(k)] = provenance_dict(p);
+              d["provenance"] = prov;
+              out.append(d);
+            }
+            return out;
+          })
+      .def("__repr__", [](const PyEdition& e) { return "<inovasi.Edition " + e.ptr->name + ">"; });
+
+  m.def("builtin_edition_names", &inovasi::builtin_edition_names);
+  m.def("resolve_edition", [](const std::string& s) { return PyEdition{inovasi::resolve_edition(s)}; },
+        py::arg("name_or_path"));
+  m.def("parse_edition",
+        [](const std::string& text, const std::string& source) { return PyEdition{inovasi::parse_edition(text, source)}; },
+        py::arg("text"), py::arg("source") = "");
+}
