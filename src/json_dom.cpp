@@ -106,8 +106,8 @@ struct Handler {
       auto dup = std::adjacent_find(keys.begin(), keys.end());
       if (dup != keys.end()) {
         std::string key(*dup);
+        std::string ptr = pointer();  // of this object: computed while it is still on the stack
         stack.pop_back();
-        std::string ptr = pointer();
         return fail(ec, pointer_append(ptr, key), "duplicate key \"" + key + "\"");
       }
     }

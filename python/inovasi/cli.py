@@ -176,7 +176,10 @@ def _cmd_check(args) -> int:
 def _emit(args, text: str) -> None:
     data = text.encode("utf-8")
     if args.out:
-        _write_atomically(args.out, data)
+        try:
+            _write_atomically(args.out, data)
+        except OSError as exc:
+            raise UsageError(f"--out {args.out}: cannot write ({exc.strerror})") from None
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
