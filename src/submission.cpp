@@ -520,6 +520,19 @@ bool RecordReader::next(RecordResult& out) {
     std::size_t abs_line = out.line + l - 1;
     std::size_t abs_col = l == 1 ? out.column + c - 1 : c;
     out.error = InputError(e.pointer(), e.message(), src, abs_line, abs_col);
+    if (l > 1 && c == 1) {
+      // A line of JSON Lines cut short is only noticed where the next record begins: report it
+      // at the record that is incomplete, not at the good line after it.
+      std::size_t off = 0;
+      for (std::size_t k = 1; k < l && off != std::string_view::npos; ++k) {
+        off = rest.find('\n', off);
+        if (off != std::string_view::npos) ++off;
+      }
+      if (off != std::string_view::npos && off < rest.size() && rest[off] == '{')
+        out.error = InputError("", "syntax error: the record ends early (truncated?); line " +
+                                       std::to_string(abs_line) + " starts a new record",
+                               src, out.line, out.column);
+    }
     // Resynchronise at the next line that starts a record ('{' in column 1, as in JSON Lines);
     // a pretty-printed object has none, so its error ends the input.
     std::size_t nl = text_.find('\n', pos_);
