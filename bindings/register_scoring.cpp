@@ -1,6 +1,7 @@
 #include <optional>
 
 #include "common.hpp"
+#include "inovasi/evidence.hpp"
 #include "inovasi/score.hpp"
 #include "inovasi/submission.hpp"
 
@@ -122,6 +123,46 @@ void register_scoring(py::module_& m) {
       py::arg("text"), py::arg("edition") = py::none(), py::arg("override_edition") = false,
       py::arg("policy") = "self_assessed", py::arg("source") = "", py::arg("max_innovations") = kDefaults.max_innovations,
       py::arg("max_depth") = kDefaults.max_depth, py::arg("max_document_bytes") = kDefaults.max_document_bytes);
+
+  // Pre-validation: one dict per answer given, with the evidence-supported level and findings.
+  m.def(
+      "prevalidate",
+      [](const PySubmission& sub) {
+        std::vector<inovasi::AnswerCheck> checks;
+        {
+          py::gil_scoped_release release;
+          checks = inovasi::prevalidate(*sub.ptr);
+        }
+        const auto& ed = *sub.ptr->edition;
+        py::list out;
+        for (const auto& c : checks) {
+          py::dict d;
+          d["pointer"] = c.pointer;
+          d["row"] = ed.rows[c.row].key;
+          d["innovation"] = c.innovation >= 0 ? py::object(py::str(sub.ptr->innovations[c.innovation].id))
+                                              : py::object(py::none());
+          d["claimed_level"] = c.claimed;
+          d["supported_level"] = c.supported;
+          d["checked"] = c.checked;
+          d["has_error"] = c.has_error;
+          py::list fs;
+          for (const auto& f : c.findings) {
+            py::dict x;
+            x["pointer"] = f.pointer;
+            x["row"] = f.row;
+            x["innovation"] = f.innovation.empty() ? py::object(py::none()) : py::object(py::str(f.innovation));
+            x["evidence"] = f.evidence_index >= 0 ? py::object(py::int_(f.evidence_index)) : py::object(py::none());
+            x["rule"] = f.rule;
+            x["severity"] = inovasi::to_string(f.severity);
+            x["message"] = f.message;
+            fs.append(x);
+          }
+          d["findings"] = fs;
+          out.append(d);
+        }
+        return out;
+      },
+      py::arg("submission"));
 
   m.def("policies", [] {
     return std::vector<std::string>{"self_assessed", "supported", "strict", "assessor"};

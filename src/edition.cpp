@@ -26,6 +26,33 @@ int Bands::level_for(const Decimal& v) const {
   return otherwise;
 }
 
+int Row::level_for_years(const std::vector<int>& offsets, int level_min) const {
+  auto has = [&](int o) { return std::find(offsets.begin(), offsets.end(), o) != offsets.end(); };
+  std::vector<int> sorted(offsets);
+  std::sort(sorted.begin(), sorted.end());
+  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+  for (const auto& rule : year_rules) {
+    bool ok = false;
+    switch (rule.op) {
+      case YearRule::Op::all: ok = std::all_of(rule.offsets.begin(), rule.offsets.end(), has); break;
+      case YearRule::Op::any: ok = std::any_of(rule.offsets.begin(), rule.offsets.end(), has); break;
+      case YearRule::Op::min_count: ok = static_cast<int>(sorted.size()) >= rule.count; break;
+      case YearRule::Op::min_consecutive: {
+        int run = 0, best = 0, prev = -10;
+        for (int o : sorted) {
+          run = (o == prev + 1) ? run + 1 : 1;
+          best = std::max(best, run);
+          prev = o;
+        }
+        ok = best >= rule.count;
+        break;
+      }
+    }
+    if (ok) return rule.level;
+  }
+  return level_min;
+}
+
 int Edition::row_index(const std::string& key) const {
   auto it = index_.find(key);
   return it == index_.end() ? -1 : it->second;
@@ -61,6 +88,23 @@ const char* to_string(Rounding r) { return r == Rounding::half_up ? "half_up" : 
 const char* to_string(CategoryReading r) {
   return r == CategoryReading::rounded ? "rounded" : "unrounded";
 }
+const char* to_string(Severity s) {
+  switch (s) {
+    case Severity::info: return "info";
+    case Severity::warning: return "warning";
+    case Severity::error: return "error";
+  }
+  return "?";
+}
+const char* to_string(Derivation d) {
+  switch (d) {
+    case Derivation::by_kind: return "by_kind";
+    case Derivation::by_groups: return "by_groups";
+    case Derivation::by_years: return "by_years";
+    case Derivation::by_value: return "by_value";
+  }
+  return "?";
+}
 
 class EditionBuilder {
  public:
@@ -74,7 +118,7 @@ class EditionBuilder {
                {"format", "name", "title", "description", "assessment_year", "t0_offset",
                 "levels", "divisor_minimum", "count_points", "rounding", "category_reading",
                 "categories", "max_total", "eligibility", "mandatory_rule", "evidence_kinds",
-                "aspects", "rows"});
+                "revision_counts_as", "aspects", "rows"});
     const auto& fmt = get_string(require(root_, "format", ""), "/format");
     if (fmt != "inovasi-edition/1")
       fail("/format", quoted(fmt) + " is not a supported edition format (expected \"inovasi-edition/1\")");
@@ -102,6 +146,10 @@ class EditionBuilder {
         "mandatory_rule", {{"finding", MandatoryRule::finding}, {"zero_innovation", MandatoryRule::zero_innovation}});
     read_eligibility();
     read_evidence_kinds();
+    if (root_.find("revision_counts_as"))
+      ed_->revision_counts_as = enum_param<RevisionAs>(
+          "revision_counts_as",
+          {{"rejected", RevisionAs::rejected}, {"accepted", RevisionAs::accepted}, {"ignored", RevisionAs::ignored}});
     read_aspects();
     read_rows();
     check_max_total();
@@ -357,7 +405,7 @@ class EditionBuilder {
     check_keys(n, p,
                {"key", "indicator", "aspect", "variable", "name", "english", "weight", "mandatory", "input",
                 "levels", "direction", "thresholds", "otherwise", "codes", "year_rules", "bases",
-                "default_basis", "variants", "default_variant", "provenance"});
+                "default_basis", "variants", "default_variant", "provenance", "evidence"});
     Row r;
     r.key = get_string(require(n, "key", p), p + "/key");
     if (r.key.empty()) fail(p + "/key", "must not be empty");
@@ -461,7 +509,204 @@ class EditionBuilder {
     for (const auto& [k, v] : prov.members) r.provenance[k] = read_provenance(v, pointer_append(p + "/provenance", k), false);
     for (const auto& k : needs)
       if (!r.provenance.count(k)) fail(p + "/provenance", "missing provenance for " + quoted(k));
+    if (auto* ev = n.find("evidence")) r.evidence = read_evidence(*ev, p + "/evidence", r);
     return r;
+  }
+
+  // ---- Evidence rules (docs/editions.md "Evidence rules") -------------------------------
+
+  std::vector<std::string> read_kind_list(const JNode& n, const std::string& p, const std::vector<std::string>* within) {
+    expect(n, JType::array, p, "a list of evidence kinds");
+    if (n.items.empty()) fail(p, "at least one kind is needed");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < n.items.size(); ++i) {
+      std::string ip = pointer_append(p, i);
+      const auto& k = get_string(n.items[i], ip);
+      const auto& vocab = within ? *within : ed_->evidence_kinds;
+      if (std::find(vocab.begin(), vocab.end(), k) == vocab.end())
+        fail(ip, quoted(k) + (within ? " is not a kind the row accepts" : " is not in the edition's evidence_kinds"));
+      if (std::find(out.begin(), out.end(), k) != out.end()) fail(ip, "duplicate kind " + quoted(k));
+      out.push_back(k);
+    }
+    return out;
+  }
+
+  static int read_relative_year(const JNode& n, const std::string& p) {
+    const auto& s = get_string(n, p);
+    if (s.size() != 3 || s[0] != 'T' || s[1] != '-' || s[2] < '0' || s[2] > '9')
+      fail(p, quoted(s) + " is not a relative year like \"T-2\"");
+    return s[2] - '0';
+  }
+
+  EvidenceRules read_evidence(const JNode& n, const std::string& p, const Row& r) {
+    expect(n, JType::object, p, "evidence rules");
+    check_keys(n, p, {"derivation", "kinds", "rules", "provenance"});
+    EvidenceRules ev;
+    const auto& d = get_string(require(n, "derivation", p), p + "/derivation");
+    const bool banded = r.input == InputKind::count || r.input == InputKind::decimal;
+    if (d == "by_kind") ev.derivation = Derivation::by_kind;
+    else if (d == "by_groups") ev.derivation = Derivation::by_groups;
+    else if (d == "by_years") ev.derivation = Derivation::by_years;
+    else if (d == "by_value") ev.derivation = Derivation::by_value;
+    else fail(p + "/derivation", quoted(d) + " is not one of: by_kind, by_groups, by_years, by_value");
+    // A derivation maps evidence through the row's own rubric, so it must have one.
+    if (ev.derivation == Derivation::by_groups && !banded)
+      fail(p + "/derivation", "by_groups maps a count through the row's thresholds: the row's input must be count or decimal");
+    if (ev.derivation == Derivation::by_years && r.input != InputKind::years)
+      fail(p + "/derivation", "by_years needs a row with input \"years\"");
+    if (ev.derivation == Derivation::by_value && !banded && r.input != InputKind::bases)
+      fail(p + "/derivation", "by_value needs a row with input count, decimal or bases");
+
+    const JNode& kinds = require(n, "kinds", p);
+    const std::string kp = p + "/kinds";
+    if (ev.derivation == Derivation::by_kind) {
+      expect(kinds, JType::object, kp, "kind -> level it supports, or \"claim\"");
+      if (kinds.members.empty()) fail(kp, "at least one kind is needed");
+      for (const auto& [k, v] : kinds.members) {
+        std::string ip = pointer_append(kp, k);
+        if (std::find(ed_->evidence_kinds.begin(), ed_->evidence_kinds.end(), k) == ed_->evidence_kinds.end())
+          fail(ip, quoted(k) + " is not in the edition's evidence_kinds");
+        int level;
+        if (v.type == JType::string) {
+          if (v.text != "claim") fail(ip, quoted(v.text) + " is not a level nor \"claim\"");
+          level = EvidenceRules::kClaim;
+        } else {
+          level = read_level(v, ip);
+          if (level <= ed_->level_min) fail(ip, "a kind must support a level above " + std::to_string(ed_->level_min));
+        }
+        ev.kinds.push_back(k);
+        ev.kind_level[k] = level;
+      }
+    } else {
+      ev.kinds = read_kind_list(kinds, kp, nullptr);
+    }
+
+    const JNode& rules = require(n, "rules", p);
+    expect(rules, JType::array, p + "/rules");
+    bool have_kind_rule = false;
+    for (std::size_t i = 0; i < rules.items.size(); ++i) {
+      ev.rules.push_back(read_evidence_rule(rules.items[i], pointer_append(p + "/rules", i), ev));
+      have_kind_rule = have_kind_rule || ev.rules.back().type == EvidenceRule::Type::kind;
+    }
+    // Every rule carries a severity, so the one for a kind the row does not accept must be stated.
+    if (!have_kind_rule) fail(p + "/rules", "a \"kind\" rule is needed (it gives the severity of a kind the row does not accept)");
+    ev.provenance = read_provenance(require(n, "provenance", p), p + "/provenance", false);
+    return ev;
+  }
+
+  EvidenceRule read_evidence_rule(const JNode& n, const std::string& p, const EvidenceRules& ev) {
+    using T = EvidenceRule::Type;
+    using F = EvidenceRule::Fact;
+    expect(n, JType::object, p, "an evidence rule");
+    EvidenceRule x;
+    const auto& type = get_string(require(n, "rule", p), p + "/rule");
+    static const std::pair<std::string_view, T> types[] = {
+        {"kind", T::kind},     {"file_type", T::file_type},       {"window", T::window},
+        {"applied_year", T::applied_year}, {"requires", T::requires_fact}, {"max_duration", T::max_duration},
+        {"companion", T::companion}, {"group_set", T::group_set}, {"value", T::value}};
+    bool known = false;
+    std::string list;
+    for (auto& [name, t] : types) {
+      if (name == type) { x.type = t; known = true; }
+      list += (list.empty() ? "" : ", ") + std::string(name);
+    }
+    if (!known) fail(p + "/rule", quoted(type) + " is not an evidence rule (" + list + ")");
+    std::vector<std::string_view> allowed = {"rule", "severity", "kinds", "innovation_kinds"};
+    switch (x.type) {
+      case T::file_type: allowed.push_back("types"); break;
+      case T::window: allowed.insert(allowed.end(), {"from", "to", "field"}); break;
+      case T::requires_fact: allowed.push_back("fact"); break;
+      case T::max_duration: allowed.push_back("seconds"); break;
+      case T::companion: allowed.insert(allowed.end(), {"fact", "companion_kinds"}); break;
+      case T::group_set: allowed.push_back("needs"); break;
+      default: break;
+    }
+    for (const auto& [k, v] : n.members)
+      if (k.rfind("x-", 0) != 0 && std::find(allowed.begin(), allowed.end(), k) == allowed.end())
+        fail(pointer_append(p, k), "unknown field " + quoted(k) + " for rule " + quoted(type));
+    x.name = type;
+    const auto& sev = get_string(require(n, "severity", p), p + "/severity");
+    if (sev == "error") x.severity = Severity::error;
+    else if (sev == "warning") x.severity = Severity::warning;
+    else if (sev == "info") x.severity = Severity::info;
+    else fail(p + "/severity", quoted(sev) + " is not one of: error, warning, info");
+    if (auto* k = n.find("kinds")) x.kinds = read_kind_list(*k, p + "/kinds", &ev.kinds);
+    if (auto* k = n.find("innovation_kinds")) {
+      expect(*k, JType::array, p + "/innovation_kinds");
+      for (std::size_t i = 0; i < k->items.size(); ++i) {
+        const auto& s = get_string(k->items[i], pointer_append(p + "/innovation_kinds", i));
+        if (s != "digital" && s != "non_digital")
+          fail(pointer_append(p + "/innovation_kinds", i), quoted(s) + " is not an innovation kind (digital, non_digital)");
+        x.innovation_kinds.push_back(s);
+      }
+    }
+    auto read_fact = [&](const char* key) {
+      static const std::pair<std::string_view, F> facts[] = {
+          {"signed", F::signed_}, {"names_innovation", F::names_innovation}, {"highlighted", F::highlighted},
+          {"in_force", F::in_force}, {"on_behalf_of_regional_head", F::on_behalf_of_regional_head},
+          {"has_cover", F::has_cover}};
+      std::string fp = p + "/" + key;
+      const auto& f = get_string(require(n, key, p), fp);
+      for (auto& [name, v] : facts)
+        if (name == f) return v;
+      fail(fp, quoted(f) + " is not a fact of an evidence item (signed, names_innovation, highlighted, in_force, "
+                           "on_behalf_of_regional_head, has_cover)");
+    };
+    switch (x.type) {
+      case T::file_type: {
+        const JNode& t = require(n, "types", p);
+        expect(t, JType::array, p + "/types");
+        if (t.items.empty()) fail(p + "/types", "at least one file type is needed");
+        for (std::size_t i = 0; i < t.items.size(); ++i) {
+          std::string tp = pointer_append(p + "/types", i);
+          const auto& s = get_string(t.items[i], tp);
+          static const char* known_types[] = {"pdf", "jpg", "jpeg", "png", "mp4", "mov", "link", "other"};
+          if (std::none_of(std::begin(known_types), std::end(known_types), [&](const char* k) { return s == k; }))
+            fail(tp, quoted(s) + " is not a file type (pdf, jpg, jpeg, png, mp4, mov, link, other)");
+          x.file_types.push_back(s);
+        }
+        break;
+      }
+      case T::window: {
+        x.from = read_relative_year(require(n, "from", p), p + "/from");
+        x.to = read_relative_year(require(n, "to", p), p + "/to");
+        if (x.from < x.to) fail(p + "/from", "the window starts after it ends");
+        if (auto* f = n.find("field")) {
+          const auto& s = get_string(*f, p + "/field");
+          if (s == "year") x.on_year = true;
+          else if (s != "date") fail(p + "/field", quoted(s) + " is not one of: date, year");
+        }
+        break;
+      }
+      case T::requires_fact:
+        x.fact = read_fact("fact");
+        x.name = n.find("fact")->text;  // findings name the fact: "signed", "highlighted"
+        break;
+      case T::max_duration: {
+        x.max_seconds = get_decimal(require(n, "seconds", p), p + "/seconds");
+        if (x.max_seconds.negative()) fail(p + "/seconds", "must not be negative");
+        break;
+      }
+      case T::companion:
+        x.fact = read_fact("fact");
+        x.companion_kinds = read_kind_list(require(n, "companion_kinds", p), p + "/companion_kinds", &ev.kinds);
+        if (x.kinds.empty()) fail(p, "a companion rule names the kinds that need a companion (\"kinds\")");
+        break;
+      case T::group_set: {
+        if (ev.derivation != Derivation::by_groups) fail(p + "/rule", "group_set applies to by_groups rows only");
+        const JNode& needs = require(n, "needs", p);
+        expect(needs, JType::array, p + "/needs", "a list of kind lists");
+        if (needs.items.empty()) fail(p + "/needs", "at least one set is needed");
+        for (std::size_t i = 0; i < needs.items.size(); ++i)
+          x.needs.push_back(read_kind_list(needs.items[i], pointer_append(p + "/needs", i), &ev.kinds));
+        break;
+      }
+      case T::value:
+        if (ev.derivation != Derivation::by_value) fail(p + "/rule", "a value rule applies to by_value rows only");
+        break;
+      default: break;
+    }
+    return x;
   }
 
   void read_year_rules(const JNode& n, const std::string& p, Row& r) {

@@ -150,6 +150,8 @@ std::string to_json(const Score& s, const Edition& ed) {
     w.num("claimed_level", r.claimed_level);
     w.num("level", r.level);
     w.raw("points", fixed2(r.points_h));
+    w.raw("points_at_risk", fixed2(r.at_risk_h));
+    if (!s.risk_by_row.empty()) w.str("iid_at_risk_exact", s.risk_by_row[r.row].iid.to_string());
     w.close('}');
   }
   w.close(']');
@@ -172,6 +174,12 @@ std::string to_json(const Score& s, const Edition& ed) {
     w.raw("points", fixed2(sum));
     w.raw("average_share", fixed2(share));
     w.str("average_share_exact", share.to_string());
+    if (!s.risk_by_row.empty()) {
+      const RowRisk& rr = s.risk_by_row[idx];
+      w.raw("points_at_risk", fixed2(rr.points_h));
+      w.raw("iid_at_risk", fixed2(rr.iid));
+      w.str("iid_at_risk_exact", rr.iid.to_string());
+    }
     w.close('}');
   }
   w.close(']');
@@ -188,6 +196,7 @@ std::string to_json(const Score& s, const Edition& ed) {
     w.boolean("counted", inv.counted);
     w.raw("points", fixed2(inv.points_h));
     w.raw("claimed_points", fixed2(inv.claimed_points_h));
+    w.raw("points_at_risk", fixed2(inv.at_risk_h));
     w.key("levels");
     w.open('{');
     for (const auto& r : inv.rows)
@@ -216,6 +225,9 @@ std::string to_json(const Score& s, const Edition& ed) {
     w.str("mean_points_exact", d.mean_points.to_string());
     w.raw("iid_contribution", fixed2(d.iid_contribution));
     w.str("iid_contribution_exact", d.iid_contribution.to_string());
+    w.raw("points_at_risk", fixed2(d.at_risk_h));
+    w.raw("iid_at_risk", fixed2(d.at_risk_iid));
+    w.str("iid_at_risk_exact", d.at_risk_iid.to_string());
     w.close('}');
   }
   w.close(']');

@@ -2,6 +2,7 @@
 #include <map>
 #include <numeric>
 
+#include "inovasi/evidence.hpp"
 #include "inovasi/score.hpp"
 
 namespace inovasi {
@@ -22,14 +23,6 @@ Policy policy_from_string(const std::string& s) {
   throw InputError("", "\"" + s + "\" is not a validation policy (self_assessed, supported, strict, assessor)");
 }
 
-const char* to_string(Severity s) {
-  switch (s) {
-    case Severity::info: return "info";
-    case Severity::warning: return "warning";
-    case Severity::error: return "error";
-  }
-  return "?";
-}
 
 namespace {
 int128 gcd128(int128 a, int128 b) {
@@ -81,46 +74,49 @@ std::int64_t round_hundredths(int128 num, int128 den, Rounding mode) {
 namespace {
 
 
-// The level an answer keeps under a policy. Evidence rules are not part of the edition yet, so
-// every row "supports" its claim (an "unchecked" finding says so); verdicts still decide under
-// the assessor policy.
-int apply_policy(const Answer& a, const Row& row, Policy policy, const std::string& pointer,
+// The level an answer keeps under a policy, from its pre-validation check (methodology §6).
+// Policies only ever lower a claim; they change points, never n or the count gate.
+int apply_policy(const Answer& a, const Row& row, const Edition& ed, const AnswerCheck& chk, Policy policy,
                  const std::string& innovation, std::vector<Finding>& findings) {
-  int claimed = a.level;
-  if (policy == Policy::self_assessed || claimed == 0) return claimed;
-  int supported = claimed;
-  auto unchecked = [&] {
-    findings.push_back({pointer, row.key, innovation, -1, "unchecked", Severity::info,
-                        "no evidence rules for indicator " + row.key + " in this edition: the claimed level " +
-                            std::to_string(claimed) + " is taken as supported"});
-  };
+  const int claimed = a.level;
+  if (policy == Policy::self_assessed || claimed == ed.level_min) return claimed;
+  const int supported = std::min(claimed, chk.supported);
   switch (policy) {
     case Policy::self_assessed: return claimed;
-    case Policy::supported:
+    case Policy::supported: return supported;
     case Policy::strict:
-      unchecked();
-      return std::min(claimed, supported);
+      // Warnings do not zero; an error-severity finding or a short claim does.
+      return chk.has_error || chk.supported < claimed ? ed.level_min : claimed;
     case Policy::assessor: {
       bool any_verdict = false, any_accepted = false, any_cap = false;
-      int cap = 0;
+      int cap = ed.level_min;
       for (const auto& it : a.evidence) {
-        if (it.verdict == Verdict::none) continue;
+        Verdict v = it.verdict;
+        if (v == Verdict::revision)
+          v = ed.revision_counts_as == RevisionAs::rejected   ? Verdict::rejected
+              : ed.revision_counts_as == RevisionAs::accepted ? Verdict::accepted
+                                                              : Verdict::none;
+        if (v == Verdict::none) continue;
         any_verdict = true;
-        if (it.verdict == Verdict::accepted) {
+        if (v == Verdict::accepted) {
           any_accepted = true;
+          // The cap is the highest level any accepted item supports (methodology §6; see
+          // docs/evidence.md for the "lowest" reading the spec also contains).
           if (it.supported_level) { any_cap = true; cap = std::max(cap, *it.supported_level); }
         }
       }
       if (!any_verdict) {
-        findings.push_back({pointer, row.key, innovation, -1, "unassessed", Severity::info,
-                            "no assessor verdict on this answer: scored as under the supported policy"});
-        unchecked();
-        return std::min(claimed, supported);
+        findings.push_back({chk.pointer, row.key, innovation, -1, "unassessed", Severity::info,
+                            "no assessor verdict on this answer: scored as under the supported policy (level " +
+                                std::to_string(supported) + ")"});
+        return supported;
       }
       if (!any_accepted) {
-        findings.push_back({pointer, row.key, innovation, -1, "assessor_rejected", Severity::error,
-                            "every assessed evidence item was rejected or sent back for revision: level 0"});
-        return 0;
+        findings.push_back({chk.pointer, row.key, innovation, -1, "assessor_rejected", Severity::error,
+                            std::string("every assessed evidence item was rejected") +
+                                (ed.revision_counts_as == RevisionAs::rejected ? " or sent back for revision" : "") +
+                                ": level " + std::to_string(ed.level_min)});
+        return ed.level_min;
       }
       return any_cap ? std::min(claimed, cap) : claimed;
     }
@@ -154,7 +150,9 @@ Core score_core(const Submission& sub, Policy policy, bool breakdown) {
       s.findings.push_back({ptr, row.key, "", -1, "mandatory", Severity::error,
                             "indicator " + row.key + " is mandatory but " +
                                 (a.present ? std::string("claims level 0") : std::string("is missing"))});
-    int level = apply_policy(a, row, policy, ptr, "", s.findings);
+    AnswerCheck chk = check_answer(sub, -1, idx);
+    s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
+    int level = apply_policy(a, row, ed, chk, policy, "", s.findings);
     RowScore rs{idx, a.level, level, row.weight_h * level, row.weight_h * a.level};
     s.government_h += rs.points_h;
     if (breakdown) s.government.push_back(rs);
@@ -163,7 +161,8 @@ Core score_core(const Submission& sub, Policy policy, bool breakdown) {
   // Innovation aspect.
   std::vector<std::string> covered;
   int n = 0;
-  for (const Innovation& inv : sub.innovations) {
+  for (std::size_t inv_i = 0; inv_i < sub.innovations.size(); ++inv_i) {
+    const Innovation& inv = sub.innovations[inv_i];
     InnovationScore is;
     is.id = inv.id;
     is.name = inv.name;
@@ -199,7 +198,9 @@ Core score_core(const Submission& sub, Policy policy, bool breakdown) {
                                 "indicator " + row.key + " is mandatory but " +
                                     (a.present ? std::string("claims level 0") : std::string("is missing"))});
         }
-        level = apply_policy(a, row, policy, ptr, inv.id, s.findings);
+        AnswerCheck chk = check_answer(sub, static_cast<int>(inv_i), idx);
+        s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
+        level = apply_policy(a, row, ed, chk, policy, inv.id, s.findings);
       }
       // A rejected innovation scores 0 under every policy, whatever it claims.
       RowScore rs{idx, a.level, level, row.weight_h * level, rejected ? 0 : row.weight_h * a.level};
@@ -277,6 +278,38 @@ Core score_core(const Submission& sub, Policy policy, bool breakdown) {
   return c;
 }
 
+// Per row, innovation and department: self-assessed − validated, from two runs over the same
+// submission (same rows, same innovations, same divisor).
+void add_risk_breakdown(Score& s, const Score& self, const Score& validated, const Edition& ed) {
+  const int128 D = s.divisor;
+  std::vector<std::int64_t> by_row(ed.rows.size(), 0);
+  for (std::size_t i = 0; i < s.government.size(); ++i) {
+    auto& r = s.government[i];
+    r.at_risk_h = self.government[i].points_h - validated.government[i].points_h;
+    by_row[r.row] += r.at_risk_h;
+  }
+  std::map<std::string, std::int64_t> dept;
+  for (std::size_t j = 0; j < s.innovations.size(); ++j) {
+    auto& inv = s.innovations[j];
+    inv.at_risk_h = self.innovations[j].points_h - validated.innovations[j].points_h;
+    for (std::size_t k = 0; k < inv.rows.size(); ++k) {
+      auto& r = inv.rows[k];
+      r.at_risk_h = self.innovations[j].rows[k].points_h - validated.innovations[j].rows[k].points_h;
+      if (inv.counted) by_row[r.row] += r.at_risk_h;
+    }
+    if (inv.counted) dept[inv.department] += inv.at_risk_h;
+  }
+  for (auto& d : s.departments) {
+    d.at_risk_h = dept[d.name];
+    d.at_risk_iid = Fraction::make(static_cast<int128>(d.at_risk_h) * 100, D * ed.max_total_h);
+  }
+  for (std::size_t idx = 0; idx < ed.rows.size(); ++idx) {
+    // A government row counts once; an innovation row's sum is averaged over the divisor.
+    int128 den = ed.rows[idx].aspect_index == 0 ? int128(ed.max_total_h) : D * ed.max_total_h;
+    s.risk_by_row.push_back({static_cast<int>(idx), by_row[idx], Fraction::make(static_cast<int128>(by_row[idx]) * 100, den)});
+  }
+}
+
 }  // namespace
 
 Score score(const Submission& submission, const ScoreOptions& options) {
@@ -285,7 +318,7 @@ Score score(const Submission& submission, const ScoreOptions& options) {
   // Points at risk: self-assessed vs the result's policy, or vs `supported` when the result is
   // itself self-assessed.
   Policy other = options.policy == Policy::self_assessed ? Policy::supported : Policy::self_assessed;
-  Core ref = score_core(submission, other, false);
+  Core ref = score_core(submission, other, options.with_breakdown);
   const Score& self = options.policy == Policy::self_assessed ? s : ref.s;
   const Score& validated = options.policy == Policy::self_assessed ? ref.s : s;
   s.risk_reference = self.policy;
@@ -297,6 +330,7 @@ Score score(const Submission& submission, const ScoreOptions& options) {
   s.points_at_risk_negative = diff.num < 0;
   s.points_at_risk = diff;
   s.points_at_risk_iid = Fraction::make(diff.num * 100 * 100, diff.den * submission.edition->max_total_h);
+  if (options.with_breakdown) add_risk_breakdown(s, self, validated, *submission.edition);
   return std::move(s);
 }
 

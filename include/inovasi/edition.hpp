@@ -23,6 +23,9 @@ enum class Rounding { half_up, half_even };
 enum class CategoryReading { rounded, unrounded };
 enum class GateCounted { counted, submitted };
 enum class MandatoryRule { finding, zero_innovation };
+enum class Severity { info, warning, error };
+// How the assessor policy reads a "revision" verdict (an edition parameter, methodology §6).
+enum class RevisionAs { rejected, accepted, ignored };
 
 struct Threshold {
   int level = 0;
@@ -48,6 +51,37 @@ struct YearRule {
   int count = 0;
 };
 
+// Evidence rules of one row (methodology §6, §6.1; docs/editions.md "Evidence rules"). The
+// supported level is the derivation applied to the items that pass every error-severity rule.
+enum class Derivation { by_kind, by_groups, by_years, by_value };
+
+struct EvidenceRule {
+  enum class Type { kind, file_type, window, applied_year, requires_fact, max_duration, companion, group_set, value };
+  // A boolean fact stated on an evidence item.
+  enum class Fact { signed_, names_innovation, highlighted, in_force, on_behalf_of_regional_head, has_cover };
+  Type type = Type::kind;
+  Severity severity = Severity::error;
+  std::string name;                          // the rule's name in findings, e.g. "signed"
+  std::vector<std::string> kinds;            // applies to items of these kinds; empty = every item
+  std::vector<std::string> innovation_kinds; // applies to innovations of these kinds; empty = all
+  std::vector<std::string> file_types;       // file_type
+  int from = 0, to = 0;                      // window: years back from T-0, from >= to
+  bool on_year = false;                      // window: the item's `year` instead of its `date`
+  Fact fact = Fact::signed_;                 // requires_fact; companion: the fact the item lacks
+  Decimal max_seconds;                       // max_duration
+  std::vector<std::string> companion_kinds;  // companion
+  std::vector<std::vector<std::string>> needs;  // group_set: one kind of each set per group
+};
+
+struct EvidenceRules {
+  static constexpr int kClaim = -1;  // by_kind: the kind supports whatever level is claimed
+  Derivation derivation = Derivation::by_kind;
+  std::vector<std::string> kinds;        // accepted kinds, edition order
+  std::map<std::string, int> kind_level; // by_kind: kind -> level or kClaim
+  std::vector<EvidenceRule> rules;
+  Provenance provenance;
+};
+
 struct Row {
   std::string key, indicator, aspect, variable, name, english;
   int aspect_index = 0;          // 0 = region scope, 1 = innovation scope
@@ -63,6 +97,10 @@ struct Row {
   std::map<std::string, std::vector<std::string>> variants; // kind -> level labels
   std::string default_variant;
   std::map<std::string, Provenance> provenance;             // parameter -> provenance
+  std::optional<EvidenceRules> evidence;                    // none: the row is "unchecked"
+
+  // years rows: the level of a set of offsets back from T-0 under year_rules (first match).
+  int level_for_years(const std::vector<int>& offsets, int level_min) const;
 };
 
 struct Aspect {
@@ -106,6 +144,7 @@ class Edition {
   std::optional<Eligibility> eligibility;
   MandatoryRule mandatory_rule = MandatoryRule::finding;
   std::vector<std::string> evidence_kinds;
+  RevisionAs revision_counts_as = RevisionAs::rejected;
   Aspect aspects[2];
   std::vector<Row> rows;  // every row, display order
   std::vector<int> government_rows, innovation_rows;  // indices into rows
@@ -139,5 +178,7 @@ EditionPtr resolve_edition(const std::string& name_or_path);
 
 const char* to_string(Rounding r);
 const char* to_string(CategoryReading r);
+const char* to_string(Severity s);
+const char* to_string(Derivation d);
 
 }  // namespace inovasi

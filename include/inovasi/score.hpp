@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "inovasi/edition.hpp"
+#include "inovasi/evidence.hpp"
 #include "inovasi/submission.hpp"
 
 namespace inovasi {
@@ -23,18 +24,6 @@ struct Fraction {
   friend bool operator==(const Fraction&, const Fraction&) = default;
 };
 
-enum class Severity { info, warning, error };
-const char* to_string(Severity s);
-
-struct Finding {
-  std::string pointer;     // JSON Pointer of the answer (or item) in the submission
-  std::string row;         // row key
-  std::string innovation;  // innovation id, "" for government rows
-  int evidence_index = -1;
-  std::string rule;        // e.g. "unchecked", "mandatory", "unassessed"
-  Severity severity = Severity::info;
-  std::string message;
-};
 
 struct RowScore {
   int row = 0;            // edition row index
@@ -42,6 +31,7 @@ struct RowScore {
   int level = 0;          // under the policy
   std::int64_t points_h = 0;
   std::int64_t claimed_points_h = 0;
+  std::int64_t at_risk_h = 0;  // points at risk: self-assessed − validated (see Score)
 };
 
 struct InnovationScore {
@@ -49,6 +39,7 @@ struct InnovationScore {
   Status status = Status::submitted;
   bool counted = false;  // counts in n (submitted or rejected, eligible)
   std::int64_t points_h = 0, claimed_points_h = 0;
+  std::int64_t at_risk_h = 0;  // self-assessed − validated points
   std::vector<RowScore> rows;  // innovation rows, in edition order
 };
 
@@ -58,6 +49,17 @@ struct DepartmentScore {
   std::int64_t points_h = 0;     // sum of their points
   Fraction mean_points;          // points (not hundredths) per counted innovation
   Fraction iid_contribution;     // points ÷ divisor × 100 / max total
+  std::int64_t at_risk_h = 0;    // self-assessed − validated points of its innovations
+  Fraction at_risk_iid;          // their share of the IID gap (may be negative in num)
+};
+
+// One row's points at risk: a government row's own, or an innovation row's summed over the
+// counted innovations. The `iid` values of all rows add up exactly to points_at_risk_iid
+// (count points never change with the policy).
+struct RowRisk {
+  int row = 0;                   // edition row index
+  std::int64_t points_h = 0;     // self-assessed − validated, hundredths
+  Fraction iid;                  // exact IID difference this row accounts for
 };
 
 struct DecidedBy {
@@ -89,7 +91,8 @@ struct Score {
   std::string category;
   std::vector<DecidedBy> decided_by;
 
-  // Self-assessed reference and points at risk (reference − this policy).
+  // Self-assessed reference and points at risk (reference − this policy; against `supported`
+  // when this policy is self_assessed). Per row, innovation and department in the breakdown.
   Policy risk_reference = Policy::self_assessed;
   Policy risk_compared = Policy::self_assessed;
   std::int64_t reference_iid_h = 0;
@@ -101,6 +104,7 @@ struct Score {
   std::vector<RowScore> government;
   std::vector<InnovationScore> innovations;
   std::vector<DepartmentScore> departments;
+  std::vector<RowRisk> risk_by_row;   // every row, edition order (with the breakdown)
   std::vector<Finding> findings;
 };
 

@@ -20,6 +20,7 @@ from ._api import (
     edition_names,
     parse_submission,
     policies,
+    prevalidate,
     score,
     score_many,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "edition_names",
     "parse_submission",
     "policies",
+    "prevalidate",
     "score",
     "score_many",
 ]

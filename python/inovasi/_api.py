@@ -148,6 +148,18 @@ def score(data: SubmissionLike, edition: Union[str, Edition, None] = None,
     return Result(_core.score(sub, policy))
 
 
+def prevalidate(data: SubmissionLike, edition: Union[str, Edition, None] = None,
+                **parse_options: Any) -> list[dict]:
+    """Check every answer against its row's evidence rules, before submitting.
+
+    One dict per answer given: ``pointer``, ``row``, ``innovation`` (id or None),
+    ``claimed_level``, ``supported_level`` (what the evidence supports), ``checked`` (the row
+    has rules), ``has_error`` and ``findings`` (pointer, row, innovation, evidence index, rule,
+    severity, message). A failing document is a finding, never an :class:`InputError`.
+    """
+    return _core.prevalidate(parse_submission(data, edition, **parse_options))
+
+
 def score_many(text: Union[str, bytes], edition: Union[str, Edition, None] = None, *,
                override_edition: bool = False, policy: str = "self_assessed", source: str = "",
                max_innovations: int = 10000, max_depth: int = 64,

@@ -101,16 +101,33 @@ def _table(scores: Sequence[dict]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _findings_table(records: Sequence[dict]) -> str:
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def _findings_table(records: Sequence[dict], verbose: bool = False) -> str:
+    """Findings a planner can act on: errors first, then warnings; info findings are counted
+    (listed with --verbose)."""
     lines = []
     for r in records:
-        lines.append(f'{r["region"]} ({r["edition"]}, {r["policy"]}): '
-                     f'{len(r["findings"])} finding(s)')
-        for f in r["findings"]:
-            where = f.get("innovation", "") and f' innovation {f["innovation"]}'
-            lines.append(f'  [{f["severity"]:7}] indicator {f["row"]}{where}: {f["message"]}'
-                         f'  ({f["pointer"]})')
-    return "\n".join(lines) + "\n"
+        fs = sorted(r["findings"], key=lambda f: _SEVERITY_ORDER.get(f["severity"], 3))
+        counts = {k: sum(1 for f in fs if f["severity"] == k) for k in _SEVERITY_ORDER}
+        risk = r.get("points_at_risk", {})
+        lines.append(f'{r["region"]} {r.get("name", "")} ({r["edition"]}, policy {r["policy"]}): '
+                     f'IID {r["iid"]:.2f} {r["category"]}; '
+                     f'{counts["error"]} error(s), {counts["warning"]} warning(s), {counts["info"]} info')
+        if risk:
+            lines.append(f'  points at risk ({risk["compares"]}): {risk["points"]:.2f} points, '
+                         f'{risk["iid"]:.2f} IID')
+        for f in fs:
+            if f["severity"] == "info" and not verbose:
+                continue
+            where = f' innovation {f["innovation"]}' if f.get("innovation") else ""
+            lines.append(f'  {f["severity"].upper():7}  indicator {f["row"]}{where}: {f["message"]}'
+                         f'  [{f["pointer"]}]')
+        if counts["info"] and not verbose:
+            lines.append(f'  ({counts["info"]} info finding(s) not shown: use --verbose)')
+        lines.append("")
+    return "\n".join(lines)
 
 
 def _score_inputs(args) -> tuple[list[dict], list[str], list[str]]:
@@ -161,7 +178,7 @@ def _cmd_check(args) -> int:
         return EXIT_INPUT
     records = [json.loads(l) for l in lines]
     if args.format == "table":
-        text = _findings_table(records)
+        text = _findings_table(records, args.verbose)
     else:
         out = []
         for r in records:
@@ -207,6 +224,7 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--keep-going", action="store_true",
                         help="score every good record and report every bad one (exit status still 2)")
         sp.add_argument("--max-innovations", type=int, default=10000, help="limit per region")
+        sp.add_argument("--verbose", action="store_true", help="check --format table: list info findings too")
 
     sp = sub.add_parser("score", help="score submissions: one JSON line per region")
     common(sp)

@@ -48,6 +48,10 @@ EXPECTED = {
     # SPD 57.25; 9 submitted Σ 914; divisor 12 (d_min); gate closed (4 of 6; the draft covering
     # a fifth does not count) → count 0; total 57.25 + 914/12 = 133.4166…; IID 53.37.
     "kota-makassar-2026.json": ("53.37", "Inovatif", "57.25", "0", 9, 12, 914),
+    # Evidence example (self-assessed): SPD 47.75; 5 submitted Σ 377; divisor 12 (d_min);
+    # count 0.38 × 5 = 1.90 (gate open: 5 of 6 basic affairs); total 47.75 + 377/12 + 1.9 =
+    # 81.0667; IID 32.43. Validated IIDs are asserted in test_evidence_example_policies.
+    "kabupaten-banyuwangi-2026-evidence.json": ("32.43", "Kurang Inovatif", "47.75", "1.9", 5, 12, 377),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -397,8 +401,39 @@ def test_cli_table_lists_every_region_and_its_iid():
     p = run_cli("score", *[f"examples/{n}" for n in names], "--format", "table")
     assert p.returncode == 0, p.stderr
     for name in names:
-        code = load(name)["region"]["code"]
-        row = [l for l in p.stdout.splitlines() if l.startswith(code + " ")]
+        code, edition = load(name)["region"]["code"], load(name)["edition"]
+        # Banyuwangi appears twice (2024, and the 2026 evidence example): key rows by edition too.
+        row = [l for l in p.stdout.splitlines() if l.startswith(code + " ") and f" {edition} " in l]
         assert len(row) == 1, (code, p.stdout)
         assert EXPECTED[name][0] in row[0]
         assert EXPECTED[name][1] in row[0]
+
+
+def test_evidence_example_policies():
+    """The four policies on the evidence example (hand-checked against the planted failures:
+    see tests/cpp/evidence_test.cpp for the per-answer derivation)."""
+    import inovasi
+
+    path = EXAMPLES / "kabupaten-banyuwangi-2026-evidence.json"
+    got = {p: inovasi.score(path, policy=p) for p in inovasi.policies()}
+    assert {p: r.iid_hundredths for p, r in got.items()} == {
+        "self_assessed": 3243, "supported": 3153, "strict": 3139, "assessor": 3133}
+    assert all(r.category == "Kurang Inovatif" for r in got.values())
+    # Points at risk (self-assessed − policy) is exactly the gap of the unrounded totals.
+    risk = got["strict"]["points_at_risk"]
+    assert risk["compares"] == "self_assessed - strict"
+    assert risk["points_exact"] == "31/12" and risk["iid_exact"] == "31/30"
+
+
+def test_evidence_example_prevalidate():
+    import inovasi
+
+    checks = inovasi.prevalidate(EXAMPLES / "kabupaten-banyuwangi-2026-evidence.json")
+    by_ptr = {c["pointer"]: c for c in checks}
+    staff = by_ptr["/innovations/0/answers/17"]
+    assert (staff["claimed_level"], staff["supported_level"], staff["has_error"]) == (2, 0, True)
+    rules = {f["rule"] for f in staff["findings"]}
+    assert "window" in rules
+    gov = by_ptr["/government/1"]
+    assert gov["checked"] is False and gov["supported_level"] == gov["claimed_level"]
+    assert [f["rule"] for f in gov["findings"]] == ["unchecked"]

@@ -1,0 +1,42 @@
+#pragma once
+// Pre-validation (methodology §6): every answer checked against its row's evidence rules gives
+// findings and the evidence-supported level. A failing document is a finding, never an input
+// error; the validation policies (score.hpp) turn claimed levels into validated ones from these.
+#include <string>
+#include <vector>
+
+#include "inovasi/edition.hpp"
+#include "inovasi/submission.hpp"
+
+namespace inovasi {
+
+struct Finding {
+  std::string pointer;     // JSON Pointer of the answer (or item) in the submission
+  std::string row;         // row key
+  std::string innovation;  // innovation id, "" for government rows
+  int evidence_index = -1;
+  std::string rule;        // e.g. "unchecked", "mandatory", "unassessed", "signed", "window"
+  Severity severity = Severity::info;
+  std::string message;
+};
+
+struct AnswerCheck {
+  int row = 0;              // edition row index
+  int innovation = -1;      // index into Submission::innovations; -1 for a government row
+  std::string pointer;      // the answer's JSON Pointer
+  int claimed = 0;          // claimed level (0 when the answer gives none)
+  int supported = 0;        // evidence-supported level; the claim itself on an unchecked row
+  bool checked = false;     // the row has evidence rules
+  bool has_error = false;   // some error-severity finding on this answer
+  std::vector<Finding> findings;
+};
+
+// One answer: `innovation` is an index into submission.innovations, or -1 with a government
+// row. `row` is an edition row index of the matching aspect (precondition, not re-checked).
+AnswerCheck check_answer(const Submission& submission, int innovation, int row);
+
+// Every answer given (government rows, then each innovation's rows in edition order; drafts
+// and rejected innovations included, since planners check them before submitting).
+std::vector<AnswerCheck> prevalidate(const Submission& submission);
+
+}  // namespace inovasi
