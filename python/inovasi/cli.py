@@ -64,7 +64,7 @@ def _fmt_points(x) -> str:
 
 def _table(scores: Sequence[dict]) -> str:
     headers = ["Region", "Name", "Type", "Edition", "Policy", "IID", "Category", "SPD",
-               "SID avg", "Count", "n", "Divisor"]
+               "SID avg", "Count", "n", "Divisor", "At risk"]
     rows = []
     for s in scores:
         rows.append([
@@ -72,8 +72,9 @@ def _table(scores: Sequence[dict]) -> str:
             f'{s["iid"]:.2f}', s["category"], _fmt_points(s["government_points"]),
             _fmt_points(s["innovation_average"]), _fmt_points(s["count_points"]),
             str(s["innovations_counted"]), str(s["divisor"]),
+            f'{s["points_at_risk"]["iid"]:.2f}',
         ])
-    right = {"IID", "SPD", "SID avg", "Count", "n", "Divisor"}
+    right = {"IID", "SPD", "SID avg", "Count", "n", "Divisor", "At risk"}
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
               for i, h in enumerate(headers)]
 
@@ -92,10 +93,11 @@ def _table(scores: Sequence[dict]) -> str:
             g = s["count_gate"]
             notes.append(f'{s["region"]}: count points 0: innovations cover {g["affairs_covered"]} '
                          f'basic-service affairs, {g["min_covered"]} needed')
-        errs = [f for f in s.get("findings", []) if f["severity"] == "error"]
-        if errs:
-            notes.append(f'{s["region"]}: {len(errs)} error finding(s), first: '
-                         f'{errs[0]["pointer"]}: {errs[0]["message"]}')
+    errors = sum(1 for s in scores for f in s.get("findings", []) if f["severity"] == "error")
+    if errors:
+        notes.append(f"{errors} error-severity evidence finding(s) in all: "
+                     "`inovasi check FILE --format table` lists them; "
+                     "'At risk' is the IID a validated policy would take away")
     if notes:
         out += ["", *notes]
     return "\n".join(out) + "\n"
