@@ -210,32 +210,7 @@ class Parser {
         }
         for (int o : offsets) text += (text.empty() ? "T-" : ",T-") + std::to_string(o);
         text = "[" + text + "]";
-        for (const auto& rule : r.year_rules) {
-          bool ok = false;
-          switch (rule.op) {
-            case YearRule::Op::all:
-              ok = std::all_of(rule.offsets.begin(), rule.offsets.end(), [&](int o) { return offsets.count(o) > 0; });
-              break;
-            case YearRule::Op::any:
-              ok = std::any_of(rule.offsets.begin(), rule.offsets.end(), [&](int o) { return offsets.count(o) > 0; });
-              break;
-            case YearRule::Op::min_count:
-              ok = static_cast<int>(offsets.size()) >= rule.count;
-              break;
-            case YearRule::Op::min_consecutive: {
-              int run = 0, best = 0, prev = -10;
-              for (int o : offsets) {
-                run = (o == prev + 1) ? run + 1 : 1;
-                best = std::max(best, run);
-                prev = o;
-              }
-              ok = best >= rule.count;
-              break;
-            }
-          }
-          if (ok) return rule.level;
-        }
-        return ed_.level_min;
+        return r.level_for_years(std::vector<int>(offsets.begin(), offsets.end()), ed_.level_min);
       }
     }
     return 0;
