@@ -185,15 +185,9 @@ class EditionBuilder {
   template <class E>
   E enum_param(const char* key, std::initializer_list<std::pair<std::string_view, E>> values) {
     const JNode& v = param(key);
-    std::string ptr = pointer_append("", key) + "/value";
-    const auto& s = get_string(v, ptr);
-    std::string list;
-    for (auto& [name, e] : values) {
-      if (name == s) return e;
-      list += (list.empty() ? "" : ", ") + std::string(name);
-    }
-    fail(ptr, quoted(s) + " is not one of: " + list);
+    return parse_enum<E>(v, pointer_append("", key) + "/value", values);
   }
+
 
   void read_count_points() {
     const JNode& v = param("count_points");
@@ -216,8 +210,7 @@ class EditionBuilder {
       std::set<std::string> seen;
       for (std::size_t i = 0; i < aff.items.size(); ++i) {
         std::string a = get_string(aff.items[i], pointer_append(gp + "/affairs", i));
-        std::string norm;
-        for (char c : a) norm += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string norm = lower(a);
         if (!seen.insert(norm).second) fail(pointer_append(gp + "/affairs", i), "duplicate affair " + quoted(a));
         gate.affairs.push_back(norm);
       }
@@ -273,15 +266,9 @@ class EditionBuilder {
     expect(v, JType::object, ptr);
     check_keys(v, ptr, {"applied_from", "applied_to", "enabled"});
     Eligibility el;
-    el.applied_from = get_string(require(v, "applied_from", ptr), ptr + "/applied_from");
-    el.applied_to = get_string(require(v, "applied_to", ptr), ptr + "/applied_to");
+    el.applied_from = get_date(require(v, "applied_from", ptr), ptr + "/applied_from");
+    el.applied_to = get_date(require(v, "applied_to", ptr), ptr + "/applied_to");
     el.enabled = get_bool(require(v, "enabled", ptr), ptr + "/enabled");
-    auto iso = [](const std::string& s) {
-      return s.size() == 10 && s[4] == '-' && s[7] == '-' &&
-             std::all_of(s.begin(), s.end(), [](char c) { return c == '-' || std::isdigit(static_cast<unsigned char>(c)); });
-    };
-    if (!iso(el.applied_from)) fail(ptr + "/applied_from", "expected an ISO date YYYY-MM-DD");
-    if (!iso(el.applied_to)) fail(ptr + "/applied_to", "expected an ISO date YYYY-MM-DD");
     if (el.applied_to < el.applied_from) fail(ptr, "applied_to is before applied_from");
     ed_->eligibility = el;
   }
@@ -451,8 +438,7 @@ class EditionBuilder {
       expect(c, JType::object, p + "/codes");
       if (c.members.empty()) fail(p + "/codes", "at least one code is needed");
       for (const auto& [k, v] : c.members) {
-        std::string low;
-        for (char ch : k) low += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        std::string low = lower(k);
         if (r.codes.count(low)) fail(pointer_append(p + "/codes", k), "codes are case-insensitive: duplicate " + quoted(k));
         r.codes[low] = read_level(v, pointer_append(p + "/codes", k));
       }

@@ -130,7 +130,34 @@ struct Core {
   int128 den = 1;
 };
 
-Core score_core(const Submission& sub, Policy policy, bool breakdown) {
+// Pre-validation does not depend on the policy: score() runs it once and both policy passes
+// (the result's and the points-at-risk reference) read it. Indexed by edition row.
+struct Checks {
+  std::vector<AnswerCheck> government;
+  std::vector<std::vector<AnswerCheck>> innovations;  // empty for drafts and rejected
+};
+
+Checks run_checks(const Submission& sub) {
+  const Edition& ed = *sub.edition;
+  Checks c;
+  c.government.resize(ed.rows.size());
+  for (int idx : ed.government_rows) c.government[idx] = check_answer(sub, -1, idx);
+  c.innovations.resize(sub.innovations.size());
+  for (std::size_t j = 0; j < sub.innovations.size(); ++j) {
+    if (sub.innovations[j].status != Status::submitted) continue;
+    c.innovations[j].resize(ed.rows.size());
+    for (int idx : ed.innovation_rows) c.innovations[j][idx] = check_answer(sub, static_cast<int>(j), idx);
+  }
+  return c;
+}
+
+Finding mandatory_finding(const std::string& ptr, const Row& row, const std::string& innovation, const Answer& a) {
+  return {ptr, row.key, innovation, -1, "mandatory", Severity::error,
+          "indicator " + row.key + " is mandatory but " +
+              (a.present ? std::string("claims level 0") : std::string("is missing"))};
+}
+
+Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool breakdown) {
   const Edition& ed = *sub.edition;
   Core c;
   Score& s = c.s;
@@ -146,11 +173,8 @@ Core score_core(const Submission& sub, Policy policy, bool breakdown) {
     const Row& row = ed.rows[idx];
     const Answer& a = sub.government[idx];
     std::string ptr = "/government/" + row.key;
-    if (row.mandatory && a.level == 0)
-      s.findings.push_back({ptr, row.key, "", -1, "mandatory", Severity::error,
-                            "indicator " + row.key + " is mandatory but " +
-                                (a.present ? std::string("claims level 0") : std::string("is missing"))});
-    AnswerCheck chk = check_answer(sub, -1, idx);
+    if (row.mandatory && a.level == 0) s.findings.push_back(mandatory_finding(ptr, row, "", a));
+    const AnswerCheck& chk = checks.government[idx];
     s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
     int level = apply_policy(a, row, ed, chk, policy, "", s.findings);
     RowScore rs{idx, a.level, level, row.weight_h * level, row.weight_h * a.level};
@@ -194,11 +218,9 @@ Core score_core(const Submission& sub, Policy policy, bool breakdown) {
       if (!rejected) {
         if (row.mandatory && a.level == 0) {
           missing_mandatory = true;
-          s.findings.push_back({ptr, row.key, inv.id, -1, "mandatory", Severity::error,
-                                "indicator " + row.key + " is mandatory but " +
-                                    (a.present ? std::string("claims level 0") : std::string("is missing"))});
+          s.findings.push_back(mandatory_finding(ptr, row, inv.id, a));
         }
-        AnswerCheck chk = check_answer(sub, static_cast<int>(inv_i), idx);
+        const AnswerCheck& chk = checks.innovations[inv_i][idx];
         s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
         level = apply_policy(a, row, ed, chk, policy, inv.id, s.findings);
       }
@@ -313,18 +335,18 @@ void add_risk_breakdown(Score& s, const Score& self, const Score& validated, con
 }  // namespace
 
 Score score(const Submission& submission, const ScoreOptions& options) {
-  Core main = score_core(submission, options.policy, options.with_breakdown);
+  const Checks checks = run_checks(submission);
+  Core main = score_core(submission, checks, options.policy, options.with_breakdown);
   Score& s = main.s;
   // Points at risk: self-assessed vs the result's policy, or vs `supported` when the result is
   // itself self-assessed.
   Policy other = options.policy == Policy::self_assessed ? Policy::supported : Policy::self_assessed;
-  Core ref = score_core(submission, other, options.with_breakdown);
+  Core ref = score_core(submission, checks, other, options.with_breakdown);
   const Score& self = options.policy == Policy::self_assessed ? s : ref.s;
   const Score& validated = options.policy == Policy::self_assessed ? ref.s : s;
   s.risk_reference = self.policy;
   s.risk_compared = validated.policy;
   s.self_assessed_iid_h = self.iid_h;
-  s.reference_iid_h = self.iid_h;
   Fraction diff = Fraction::make(self.total.num * validated.total.den - validated.total.num * self.total.den,
                                  self.total.den * validated.total.den);
   s.points_at_risk_negative = diff.num < 0;

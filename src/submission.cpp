@@ -73,40 +73,6 @@ std::string normalise_affair(const std::string& s) {
 
 namespace {
 
-template <class E>
-E parse_enum(const JNode& n, const std::string& ptr,
-             std::initializer_list<std::pair<std::string_view, E>> values) {
-  const auto& s = get_string(n, ptr);
-  std::string list;
-  for (auto& [name, e] : values) {
-    if (name == s) return e;
-    list += (list.empty() ? "" : ", ") + std::string(name);
-  }
-  fail(ptr, quoted(s) + " is not one of: " + list);
-}
-
-bool valid_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-    if (s[i] < '0' || s[i] > '9') return false;
-  int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  if (m < 1 || m > 12 || d < 1) return false;
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  int max = days[m - 1] + (m == 2 && leap ? 1 : 0);
-  return d <= max;
-}
-
-std::string get_date(const JNode& n, const std::string& ptr) {
-  const auto& s = get_string(n, ptr);
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' ||
-      !std::all_of(s.begin(), s.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); }))
-    fail(ptr, quoted(s) + " is not an ISO date (YYYY-MM-DD)");
-  if (!valid_date(s)) fail(ptr, quoted(s) + " is not a real calendar date");
-  if (s < "1900-01-01" || s > "2100-12-31") fail(ptr, quoted(s) + " is out of range 1900..2100");
-  return s;
-}
-
 Tri get_tri(const JNode& n, const std::string& ptr) { return get_bool(n, ptr) ? Tri::yes : Tri::no; }
 
 std::string file_type_of(const std::string& file) {
@@ -171,9 +137,7 @@ class Parser {
       }
       case InputKind::code: {
         const auto& s = get_string(v, ptr);
-        std::string low;
-        for (char c : s) low += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        auto it = r.codes.find(low);
+        auto it = r.codes.find(lower(s));
         if (it == r.codes.end()) {
           std::string list;
           for (auto& [k, lv] : r.codes) list += (list.empty() ? "" : ", ") + k;

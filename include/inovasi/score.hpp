@@ -95,7 +95,6 @@ struct Score {
   // when this policy is self_assessed). Per row, innovation and department in the breakdown.
   Policy risk_reference = Policy::self_assessed;
   Policy risk_compared = Policy::self_assessed;
-  std::int64_t reference_iid_h = 0;
   std::int64_t self_assessed_iid_h = 0;
   Fraction points_at_risk;            // total points (reference − compared)
   Fraction points_at_risk_iid;        // exact IID difference

@@ -132,8 +132,8 @@ def _findings_table(records: Sequence[dict], verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _score_inputs(args) -> tuple[list[dict], list[str], list[str]]:
-    """Scores of every record of every input (in order), their JSON lines, and the errors."""
+def _score_inputs(args) -> tuple[list[str], list[str]]:
+    """The JSON score line of every good record of every input (in order), and the errors."""
     edition = None
     if args.edition:
         edition = _api.edition(args.edition)
@@ -158,12 +158,19 @@ def _score_inputs(args) -> tuple[list[dict], list[str], list[str]]:
     return lines, errors
 
 
-def _cmd_score(args) -> int:
+def _scored_or_status(args) -> tuple[list[str], list[str], int | None]:
+    """Scores every input and reports bad records on stderr. Returns the score lines, the
+    errors, and an exit status when nothing may be written (bad input without --keep-going)."""
     lines, errors = _score_inputs(args)
     for e in errors:
         print(e, file=sys.stderr)
-    if errors and not args.keep_going:
-        return EXIT_INPUT
+    return lines, errors, EXIT_INPUT if errors and not args.keep_going else None
+
+
+def _cmd_score(args) -> int:
+    lines, errors, status = _scored_or_status(args)
+    if status is not None:
+        return status
     if args.format == "table":
         text = _table([json.loads(l) for l in lines])
     else:
@@ -173,11 +180,9 @@ def _cmd_score(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    lines, errors = _score_inputs(args)
-    for e in errors:
-        print(e, file=sys.stderr)
-    if errors and not args.keep_going:
-        return EXIT_INPUT
+    lines, errors, status = _scored_or_status(args)
+    if status is not None:
+        return status
     records = [json.loads(l) for l in lines]
     if args.format == "table":
         text = _findings_table(records, args.verbose)

@@ -535,7 +535,6 @@ TEST(Policy, PointsAtRiskZeroUnderSelfAssessedWithoutRules) {
   EXPECT_EQ(s.points_at_risk_iid.to_string(), "0");
   EXPECT_FALSE(s.points_at_risk_negative);
   EXPECT_EQ(s.self_assessed_iid_h, 4576);
-  EXPECT_EQ(s.reference_iid_h, 4576);
 }
 
 TEST(Policy, FromString) {
