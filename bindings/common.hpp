@@ -8,6 +8,14 @@ namespace py = pybind11;
 
 void register_edition(py::module_& m);
 void register_scoring(py::module_& m);
+void register_batch(py::module_& m);
+void register_synth(py::module_& m);
+
+namespace inovasi {
+struct Columns;
+}
+// Columns as a dict of numpy arrays that own the moved vectors (layout: docs/batch.md).
+py::dict columns_to_dict(inovasi::Columns&& columns);
 
 // A Python-side edition handle: shared, immutable.
 struct PyEdition {

@@ -27,4 +27,6 @@ PYBIND11_MODULE(_core, m) {
   });
   register_edition(m);
   register_scoring(m);
+  register_batch(m);
+  register_synth(m);
 }

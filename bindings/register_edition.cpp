@@ -45,6 +45,23 @@ void register_edition(py::module_& m) {
                                return out;
                              })
       .def_property_readonly("lowest_category", [](const PyEdition& e) { return e.ptr->lowest_category; })
+      .def_property_readonly("count_points",
+                             [](const PyEdition& e) {
+                               // rate per counted innovation, cap on n, and the 2026-style gate (or None)
+                               py::dict d;
+                               d["rate"] = weight_text(e.ptr->count_rate_h);
+                               d["cap"] = e.ptr->count_cap;
+                               if (e.ptr->gate) {
+                                 py::dict g;
+                                 g["affairs"] = e.ptr->gate->affairs;
+                                 g["min_covered"] = e.ptr->gate->min_covered;
+                                 g["counted"] = e.ptr->gate->counted == inovasi::GateCounted::counted ? "counted" : "submitted";
+                                 d["gate"] = g;
+                               } else {
+                                 d["gate"] = py::none();
+                               }
+                               return d;
+                             })
       .def_property_readonly("provenance",
                              [](const PyEdition& e) {
                                py::dict d;
@@ -78,9 +95,17 @@ void register_edition(py::module_& m) {
       .def("__repr__", [](const PyEdition& e) { return "<inovasi.Edition " + e.ptr->name + ">"; });
 
   m.def("builtin_edition_names", &inovasi::builtin_edition_names);
-  m.def("resolve_edition", [](const std::string& s) { return PyEdition{inovasi::resolve_edition(s)}; },
+  // Loading an edition file (reading and validating ~80 KB of JSON) runs without the GIL.
+  m.def("resolve_edition",
+        [](const std::string& s) {
+          py::gil_scoped_release release;
+          return PyEdition{inovasi::resolve_edition(s)};
+        },
         py::arg("name_or_path"));
   m.def("parse_edition",
-        [](const std::string& text, const std::string& source) { return PyEdition{inovasi::parse_edition(text, source)}; },
+        [](const std::string& text, const std::string& source) {
+          py::gil_scoped_release release;
+          return PyEdition{inovasi::parse_edition(text, source)};
+        },
         py::arg("text"), py::arg("source") = "");
 }

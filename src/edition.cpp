@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "jread.hpp"
+#include "arith.hpp"
 #include "json_dom.hpp"
 
 namespace inovasi {
@@ -59,18 +60,13 @@ int Edition::row_index(const std::string& key) const {
 }
 
 const std::string& Edition::category_of_hundredths(std::int64_t iid_h) const {
-  for (const auto& b : bands)
-    if (b.strict ? iid_h > b.lower_h : iid_h >= b.lower_h) return b.label;
-  return lowest_category;
+  std::size_t b = detail::band_of_hundredths(*this, iid_h);
+  return b < bands.size() ? bands[b].label : lowest_category;
 }
 
 const std::string& Edition::category_of_fraction(int128 num, int128 den) const {
-  // IID = num/den compared with lower_h/100 exactly: num*100 vs lower_h*den.
-  for (const auto& b : bands) {
-    int128 lhs = num * 100, rhs = static_cast<int128>(b.lower_h) * den;
-    if (b.strict ? lhs > rhs : lhs >= rhs) return b.label;
-  }
-  return lowest_category;
+  std::size_t b = detail::band_of_fraction(*this, num, den);
+  return b < bands.size() ? bands[b].label : lowest_category;
 }
 
 std::int64_t Edition::max_government_h() const {

@@ -4,6 +4,7 @@
 
 #include "inovasi/evidence.hpp"
 #include "inovasi/score.hpp"
+#include "arith.hpp"
 
 namespace inovasi {
 
@@ -64,7 +65,19 @@ std::string Fraction::to_string() const {
 }
 
 std::int64_t round_hundredths(int128 num, int128 den, Rounding mode) {
-  // num/den ≥ 0 is already in hundredths; round to an integer.
+  return detail::round_hundredths_impl(num, den, mode);
+}
+
+std::int64_t detail::round_hundredths_impl(int128 num, int128 den, Rounding mode) {
+  // num/den ≥ 0 is already in hundredths; round to an integer. 64-bit division when the
+  // values allow (the common case; same result, far cheaper than 128-bit).
+  constexpr int128 kMax64 = static_cast<int128>(INT64_MAX / 2);
+  if (num <= kMax64 && den <= kMax64) {
+    const auto n64 = static_cast<std::int64_t>(num), d64 = static_cast<std::int64_t>(den);
+    std::int64_t q = n64 / d64, r = n64 % d64;
+    if (2 * r > d64 || (2 * r == d64 && (mode == Rounding::half_up || q % 2 == 1))) ++q;
+    return q;
+  }
   int128 q = num / den, r = num % den;
   int128 twice = 2 * r;
   if (twice > den || (twice == den && (mode == Rounding::half_up || q % 2 == 1))) ++q;
@@ -192,10 +205,7 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
     is.name = inv.name;
     is.department = inv.department;
     is.status = inv.status;
-    bool eligible = true;
-    if (ed.eligibility && ed.eligibility->enabled && !inv.applied_date.empty())
-      eligible = inv.applied_date >= ed.eligibility->applied_from && inv.applied_date <= ed.eligibility->applied_to;
-    is.counted = inv.status != Status::draft && eligible;
+    is.counted = inv.status != Status::draft && detail::eligible(ed, inv.applied_date);
     if (!is.counted) {
       ++s.innovations_not_counted;
       if (breakdown) s.innovations.push_back(std::move(is));
@@ -238,29 +248,30 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
     if (breakdown) s.innovations.push_back(std::move(is));
   }
   s.innovations_counted = n;
-  s.divisor = std::max(ed.divisor_minimum, n);
-  s.count_h = ed.count_rate_h * std::min(n, ed.count_cap);
+  bool gate_open = true;
   if (ed.gate) {
     s.gate_applies = true;
     s.affairs_covered = static_cast<int>(covered.size());
     for (const auto& a : ed.gate->affairs)
       if (std::find(covered.begin(), covered.end(), a) != covered.end()) s.affairs_covered_names.push_back(a);
-    s.gate_open = s.affairs_covered >= ed.gate->min_covered;
-    if (!s.gate_open) s.count_h = 0;
+    gate_open = s.gate_open = s.affairs_covered >= ed.gate->min_covered;
   }
-
+  const detail::RegionTotals t = detail::finish_region(ed, s.government_h, s.innovation_sum_h, n, gate_open);
+  s.divisor = t.divisor;
+  s.count_h = t.count_h;
   const int128 D = s.divisor;
-  const int128 total_num_h = D * (s.government_h + s.count_h) + s.innovation_sum_h;  // hundredths × D
   s.innovation_average = Fraction::make(s.innovation_sum_h, 100 * D);
-  s.total = Fraction::make(total_num_h, 100 * D);
-  // IID = total / max_total × 100; in hundredths: total_num_h × 10000 / (D × max_total_h).
-  c.num = total_num_h * 10000;
-  c.den = D * ed.max_total_h;
-  s.iid_exact = Fraction::make(total_num_h * 100, D * ed.max_total_h);
-  s.iid_h = round_hundredths(c.num, c.den, ed.rounding);
-  const std::string& cat_rounded = ed.category_of_hundredths(s.iid_h);
-  const std::string& cat_exact = ed.category_of_fraction(s.iid_exact.num, s.iid_exact.den);
-  s.category = ed.category_reading == CategoryReading::rounded ? cat_rounded : cat_exact;
+  s.total = Fraction::make(t.total_num_h, 100 * D);
+  c.num = t.iid_num;
+  c.den = t.iid_den;
+  s.iid_exact = Fraction::make(t.total_num_h * 100, t.iid_den);
+  s.iid_h = t.iid_h;
+  auto label = [&](std::size_t band) -> const std::string& {
+    return band < ed.bands.size() ? ed.bands[band].label : ed.lowest_category;
+  };
+  const std::string& cat_rounded = label(t.band_rounded);
+  const std::string& cat_exact = label(t.band_exact);
+  s.category = label(t.band);
 
   // Say which rule decided when the other choice would change the published result.
   Rounding other_mode = ed.rounding == Rounding::half_up ? Rounding::half_even : Rounding::half_up;

@@ -1,0 +1,176 @@
+// Columnar batch scoring for Python: numpy arrays in without a copy (or a clear error saying
+// why not), numpy arrays out, the GIL released while scoring.
+#include <pybind11/numpy.h>
+
+#include <optional>
+#include <utility>
+
+#include "common.hpp"
+#include "inovasi/batch.hpp"
+#include "inovasi/submission.hpp"
+
+namespace {
+
+// A numpy array owning a moved std::vector (zero copy: the capsule frees the vector).
+template <class T>
+py::array owning_array(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(shape, heap->data(), owner);
+}
+
+std::string shape_text(const py::array& a) {
+  std::string s = "(";
+  for (py::ssize_t i = 0; i < a.ndim(); ++i) s += (i ? ", " : "") + std::to_string(a.shape(i));
+  return s + (a.ndim() == 1 ? ",)" : ")");
+}
+
+std::string expected_shape(const std::vector<py::ssize_t>& shape) {
+  std::string s = "(";
+  for (std::size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+// The array's data if it is exactly what the core reads in place; otherwise a TypeError or
+// ValueError that names the argument and says what to pass (np.ascontiguousarray, astype).
+template <class T>
+const T* view_of(const py::object& obj, const char* name, const std::vector<py::ssize_t>& shape) {
+  const py::dtype want = py::dtype::of<T>();
+  const std::string want_name = py::str(want).cast<std::string>();
+  if (!py::isinstance<py::array>(obj))
+    throw py::type_error(std::string(name) + " must be a numpy array of " + want_name + ", not " +
+                         py::str(py::type::handle_of(obj).attr("__name__")).cast<std::string>());
+  py::array a = py::reinterpret_borrow<py::array>(obj);
+  if (!a.dtype().equal(want))
+    throw py::type_error(std::string(name) + " must have dtype " + want_name + ", not " +
+                         py::str(a.dtype()).cast<std::string>() + " (convert with .astype(np." + want_name +
+                         "); batch inputs are never converted silently)");
+  if (a.ndim() != static_cast<py::ssize_t>(shape.size()))
+    throw py::value_error(std::string(name) + " must have " + std::to_string(shape.size()) + " dimension" +
+                          (shape.size() == 1 ? "" : "s") + " " + expected_shape(shape) + ", not shape " +
+                          shape_text(a));
+  for (std::size_t i = 0; i < shape.size(); ++i)
+    if (a.shape(static_cast<py::ssize_t>(i)) != shape[i])
+      throw py::value_error(std::string(name) + " must have shape " + expected_shape(shape) + ", not " +
+                            shape_text(a));
+  if (!(a.flags() & py::array::c_style))
+    throw py::value_error(std::string(name) + " must be C-contiguous (pass np.ascontiguousarray(" + name +
+                          "); a strided view would need a copy)");
+  if (reinterpret_cast<std::uintptr_t>(a.data()) % alignof(T) != 0)
+    throw py::value_error(std::string(name) + " is not aligned for " + want_name + " (pass a copy)");
+  return static_cast<const T*>(a.data());
+}
+
+inovasi::EditionPtr edition_of(const py::object& e) {
+  if (py::isinstance<PyEdition>(e)) return e.cast<PyEdition>().ptr;
+  return inovasi::resolve_edition(e.cast<std::string>());
+}
+
+py::dict score_arrays(const py::object& edition, const py::object& government_levels,
+                      const py::object& innovation_levels, const py::object& region_offsets, const py::object& status,
+                      const py::object& affairs, const py::object& government_caps,
+                      const py::object& innovation_caps, int threads) {
+  inovasi::EditionPtr ed = edition_of(edition);
+  const auto G = static_cast<py::ssize_t>(ed->government_rows.size());
+  const auto K = static_cast<py::ssize_t>(ed->innovation_rows.size());
+  // Sizes come from the offsets and the innovation matrix; every other shape is checked against them.
+  if (!py::isinstance<py::array>(region_offsets) || py::reinterpret_borrow<py::array>(region_offsets).ndim() != 1)
+    throw py::type_error("region_offsets must be a 1-dimensional numpy array of int64 (regions + 1 entries)");
+  if (!py::isinstance<py::array>(innovation_levels) || py::reinterpret_borrow<py::array>(innovation_levels).ndim() != 2)
+    throw py::type_error("innovation_levels must be a 2-dimensional numpy array of uint8 (innovations × " +
+                         std::to_string(K) + " rows of " + ed->name + ")");
+  const py::ssize_t R = py::reinterpret_borrow<py::array>(region_offsets).shape(0) - 1;
+  const py::ssize_t N = py::reinterpret_borrow<py::array>(innovation_levels).shape(0);
+  if (R < 0) throw py::value_error("region_offsets must have regions + 1 entries (at least one: 0)");
+  inovasi::ColumnsView v;
+  v.edition = ed.get();
+  v.regions = static_cast<std::size_t>(R);
+  v.innovations = static_cast<std::size_t>(N);
+  v.government_levels = view_of<std::uint8_t>(government_levels, "government_levels", {R, G});
+  v.innovation_levels = view_of<std::uint8_t>(innovation_levels, "innovation_levels", {N, K});
+  v.region_offsets = view_of<std::int64_t>(region_offsets, "region_offsets", {R + 1});
+  v.status = view_of<std::uint8_t>(status, "status", {N});
+  if (!affairs.is_none()) v.affairs = view_of<std::uint64_t>(affairs, "affairs", {N});
+  if (!government_caps.is_none()) v.government_caps = view_of<std::uint8_t>(government_caps, "government_caps", {R, G});
+  if (!innovation_caps.is_none()) v.innovation_caps = view_of<std::uint8_t>(innovation_caps, "innovation_caps", {N, K});
+
+  py::array_t<std::int64_t> iid(R), gov(R), inv(R), cnt(R);
+  py::array_t<std::uint8_t> cat(R);
+  py::array_t<std::int32_t> n(R), div(R);
+  inovasi::BatchOutputView out{iid.mutable_data(), cat.mutable_data(), gov.mutable_data(), inv.mutable_data(),
+                               n.mutable_data(),   div.mutable_data(), cnt.mutable_data()};
+  {
+    py::gil_scoped_release release;
+    inovasi::score_batch(v, out, threads);
+  }
+  py::dict d;
+  d["iid_h"] = iid;
+  d["category"] = cat;
+  d["government_h"] = gov;
+  d["innovation_sum_h"] = inv;
+  d["counted"] = n;
+  d["divisor"] = div;
+  d["count_h"] = cnt;
+  return d;
+}
+
+}  // namespace
+
+py::dict columns_to_dict(inovasi::Columns&& c) {
+  const inovasi::Edition& ed = *c.edition;
+  const auto R = static_cast<py::ssize_t>(c.regions), N = static_cast<py::ssize_t>(c.innovations);
+  const auto G = static_cast<py::ssize_t>(ed.government_rows.size());
+  const auto K = static_cast<py::ssize_t>(ed.innovation_rows.size());
+  py::dict d;
+  d["edition"] = PyEdition{c.edition};
+  d["government_levels"] = owning_array(std::move(c.government_levels), {R, G});
+  d["innovation_levels"] = owning_array(std::move(c.innovation_levels), {N, K});
+  d["region_offsets"] = owning_array(std::move(c.region_offsets), {R + 1});
+  d["status"] = owning_array(std::move(c.status), {N});
+  d["affairs"] = owning_array(std::move(c.affairs), {N});
+  d["government_caps"] = c.government_caps.empty() ? py::object(py::none())
+                                                    : py::object(owning_array(std::move(c.government_caps), {R, G}));
+  d["innovation_caps"] = c.innovation_caps.empty() ? py::object(py::none())
+                                                    : py::object(owning_array(std::move(c.innovation_caps), {N, K}));
+  d["types"] = owning_array(std::move(c.types), {R});
+  d["codes"] = py::cast(c.codes);
+  d["names"] = py::cast(c.names);
+  d["provinces"] = py::cast(c.provinces);
+  return d;
+}
+
+void register_batch(py::module_& m) {
+  m.def("score_arrays", &score_arrays, py::arg("edition"), py::arg("government_levels"), py::arg("innovation_levels"),
+        py::arg("region_offsets"), py::arg("status"), py::arg("affairs") = py::none(),
+        py::arg("government_caps") = py::none(), py::arg("innovation_caps") = py::none(), py::arg("threads") = 1,
+        "Score columnar arrays (layout in docs/batch.md); returns a dict of per-region numpy arrays");
+
+  m.def(
+      "columns_from_text",
+      [](const py::bytes& data, const py::object& edition, const std::string& policy, const std::string& source) {
+        std::string text = data;  // one copy, then the GIL is released for parsing
+        inovasi::ParseOptions o;
+        o.source = source;
+        if (!edition.is_none()) {
+          o.edition = edition_of(edition);
+          o.override_edition = true;
+        }
+        const inovasi::Policy p = inovasi::policy_from_string(policy);
+        inovasi::Columns c;
+        {
+          py::gil_scoped_release release;
+          std::vector<inovasi::Submission> subs;
+          inovasi::RecordReader reader(text, o);
+          inovasi::RecordResult rec;
+          while (reader.next(rec)) {
+            if (rec.error) throw *rec.error;
+            subs.push_back(std::move(*rec.submission));
+          }
+          if (subs.empty()) throw inovasi::InputError("", "no regions in the input", source);
+          c = inovasi::to_columns(subs, p);
+        }
+        return columns_to_dict(std::move(c));
+      },
+      py::arg("data"), py::arg("edition") = py::none(), py::arg("policy") = "self_assessed", py::arg("source") = "",
+      "Parse JSON Lines (or a sequence of JSON values) into columns with caps under a policy");
+}

@@ -1,0 +1,87 @@
+#pragma once
+// Columnar batch scoring (methodology §3 over many regions at once). The layout is documented in
+// docs/batch.md: dense uint8 level matrices, region offsets, per-innovation status and affairs
+// bitmasks. No per-innovation heap objects; results are bit-identical to score() for every
+// thread count.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "inovasi/edition.hpp"
+#include "inovasi/score.hpp"
+#include "inovasi/submission.hpp"
+
+namespace inovasi {
+
+// Status codes in the `status` column (the values of inovasi::Status). An innovation the
+// edition's eligibility rule excludes is stored as not_counted.
+enum : std::uint8_t { kNotCounted = 0, kSubmitted = 1, kRejected = 2 };
+
+// Non-owning view of columnar data. Matrices are row-major and C-contiguous:
+//   government_levels  regions × G      G = edition.government_rows.size(), edition row order
+//   innovation_levels  innovations × K  K = edition.innovation_rows.size()
+//   region_offsets     regions + 1      innovations of region r: [offsets[r], offsets[r+1])
+//   status             innovations      kNotCounted / kSubmitted / kRejected
+//   affairs            innovations      bit i set = covers edition.gate->affairs[i]; may be null
+//                                        (no affairs known: a 2026-style gate stays closed)
+//   *_caps             same shapes as the level matrices; may be null. The validated level is
+//                      min(level, cap): a policy's result, produced by pre-validation.
+struct ColumnsView {
+  const Edition* edition = nullptr;
+  std::size_t regions = 0, innovations = 0;
+  const std::uint8_t* government_levels = nullptr;
+  const std::uint8_t* innovation_levels = nullptr;
+  const std::int64_t* region_offsets = nullptr;
+  const std::uint8_t* status = nullptr;
+  const std::uint64_t* affairs = nullptr;
+  const std::uint8_t* government_caps = nullptr;
+  const std::uint8_t* innovation_caps = nullptr;
+};
+
+// Owning columnar data set with region metadata (what the generator and to_columns produce).
+struct Columns {
+  EditionPtr edition;
+  std::size_t regions = 0, innovations = 0;
+  std::vector<std::uint8_t> government_levels, innovation_levels;
+  std::vector<std::int64_t> region_offsets{0};
+  std::vector<std::uint8_t> status;
+  std::vector<std::uint64_t> affairs;
+  std::vector<std::uint8_t> government_caps, innovation_caps;  // empty = no caps
+  // Region metadata, one entry per region.
+  std::vector<std::string> codes, names, provinces;
+  std::vector<std::uint8_t> types;  // RegionType values
+
+  ColumnsView view() const;
+};
+
+// Per-region outputs, caller-owned arrays of `regions` elements (any may be null except iid_h).
+struct BatchOutputView {
+  std::int64_t* iid_h = nullptr;          // rounded IID, hundredths
+  std::uint8_t* category = nullptr;       // index into edition.bands; bands.size() = lowest
+  std::int64_t* government_h = nullptr;   // SPD points, hundredths
+  std::int64_t* innovation_sum_h = nullptr;  // Σ innovation points, hundredths
+  std::int32_t* counted = nullptr;        // n
+  std::int32_t* divisor = nullptr;        // max(d_min, n)
+  std::int64_t* count_h = nullptr;        // count points, hundredths (0 behind a closed gate)
+};
+
+struct BatchResult {
+  std::vector<std::int64_t> iid_h, government_h, innovation_sum_h, count_h;
+  std::vector<std::uint8_t> category;
+  std::vector<std::int32_t> counted, divisor;
+};
+
+// Checks shapes, offsets (monotone, ending at innovations), level and cap ranges, status codes
+// and affairs bits; throws InputError with a pointer such as "/innovation_levels/12/3".
+void validate(const ColumnsView& columns);
+
+// Scores every region; threads <= 0 means one per hardware thread. Validates first.
+void score_batch(const ColumnsView& columns, const BatchOutputView& out, int threads = 1);
+BatchResult score_batch(const ColumnsView& columns, int threads = 1);
+
+// Columns of parsed submissions (all scored under `edition`, which must be the edition of every
+// submission), with caps holding the validated levels under `policy` (none for self_assessed).
+Columns to_columns(const std::vector<Submission>& submissions, Policy policy = Policy::self_assessed);
+
+}  // namespace inovasi

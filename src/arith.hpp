@@ -1,0 +1,76 @@
+#pragma once
+// Internal: the end of the formula (methodology §3) shared by score() and score_batch(), so
+// the single-region and batch paths cannot drift apart: divisor, count points, one rounding,
+// category reading. Inputs are integer hundredths; nothing is rounded before the IID.
+#include <algorithm>
+#include <cstdint>
+#include <string>
+
+#include "inovasi/edition.hpp"
+
+namespace inovasi::detail {
+
+// Whether an innovation applied on `applied_date` passes the edition's eligibility window (an
+// innovation without a date is given the benefit of the doubt).
+inline bool eligible(const Edition& ed, const std::string& applied_date) {
+  if (!ed.eligibility || !ed.eligibility->enabled || applied_date.empty()) return true;
+  return applied_date >= ed.eligibility->applied_from && applied_date <= ed.eligibility->applied_to;
+}
+
+inline int divisor_for(const Edition& ed, int n) { return std::max(ed.divisor_minimum, n); }
+
+inline std::int64_t count_points_h(const Edition& ed, int n, bool gate_open) {
+  return gate_open ? ed.count_rate_h * std::min(n, ed.count_cap) : 0;
+}
+
+// Index of the band a value falls in (bands.size() = the lowest category).
+inline std::size_t band_of_hundredths(const Edition& ed, std::int64_t iid_h) {
+  for (std::size_t i = 0; i < ed.bands.size(); ++i) {
+    const auto& b = ed.bands[i];
+    if (b.strict ? iid_h > b.lower_h : iid_h >= b.lower_h) return i;
+  }
+  return ed.bands.size();
+}
+inline std::size_t band_of_fraction(const Edition& ed, int128 num, int128 den) {
+  for (std::size_t i = 0; i < ed.bands.size(); ++i) {
+    const auto& b = ed.bands[i];
+    int128 lhs = num * 100, rhs = static_cast<int128>(b.lower_h) * den;
+    if (b.strict ? lhs > rhs : lhs >= rhs) return i;
+  }
+  return ed.bands.size();
+}
+
+std::int64_t round_hundredths_impl(int128 num, int128 den, Rounding mode);
+
+struct RegionTotals {
+  int divisor = 1;
+  std::int64_t count_h = 0;
+  int128 total_num_h = 0;     // total points in hundredths × divisor
+  int128 iid_num = 0, iid_den = 1;  // IID in hundredths = iid_num / iid_den (unrounded)
+  std::int64_t iid_h = 0;     // rounded once, the edition's mode
+  std::size_t band = 0;       // the edition's reading (rounded or unrounded)
+  std::size_t band_rounded = 0, band_exact = 0;
+};
+
+// `both_readings`: also compute the band of the reading the edition does not use (score()
+// reports when the two differ; the batch does not need it).
+inline RegionTotals finish_region(const Edition& ed, std::int64_t government_h, std::int64_t innovation_sum_h,
+                                  int n, bool gate_open, bool both_readings = true) {
+  RegionTotals t;
+  t.divisor = divisor_for(ed, n);
+  t.count_h = count_points_h(ed, n, gate_open);
+  const int128 D = t.divisor;
+  t.total_num_h = D * (government_h + t.count_h) + innovation_sum_h;
+  // IID = total / max_total × 100; in hundredths: total_num_h × 10000 / (D × max_total_h).
+  t.iid_num = t.total_num_h * 10000;
+  t.iid_den = D * ed.max_total_h;
+  t.iid_h = round_hundredths_impl(t.iid_num, t.iid_den, ed.rounding);
+  const bool rounded = ed.category_reading == CategoryReading::rounded;
+  if (rounded || both_readings) t.band_rounded = band_of_hundredths(ed, t.iid_h);
+  // band_of_fraction takes IID (not hundredths): total_num_h × 100 / (D × max_total_h).
+  if (!rounded || both_readings) t.band_exact = band_of_fraction(ed, t.total_num_h * 100, t.iid_den);
+  t.band = rounded ? t.band_rounded : t.band_exact;
+  return t;
+}
+
+}  // namespace inovasi::detail

@@ -1,0 +1,396 @@
+#include "inovasi/batch.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <numeric>
+#include <bit>
+#include <optional>
+#include <thread>
+
+#include "arith.hpp"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define INOVASI_X86_DISPATCH 1
+#endif
+
+namespace inovasi {
+
+ColumnsView Columns::view() const {
+  ColumnsView v;
+  v.edition = edition.get();
+  v.regions = regions;
+  v.innovations = innovations;
+  v.government_levels = government_levels.data();
+  v.innovation_levels = innovation_levels.data();
+  v.region_offsets = region_offsets.data();
+  v.status = status.data();
+  v.affairs = affairs.empty() ? nullptr : affairs.data();
+  v.government_caps = government_caps.empty() ? nullptr : government_caps.data();
+  v.innovation_caps = innovation_caps.empty() ? nullptr : innovation_caps.data();
+  return v;
+}
+
+namespace {
+
+// Everything the inner loops need from the edition, computed once per call.
+struct Plan {
+  const Edition* ed = nullptr;
+  std::size_t G = 0, K = 0;
+  std::vector<std::int64_t> gov_w, inv_w;  // weight_h per column
+  std::vector<std::size_t> mandatory;      // innovation columns, when a missing one zeroes the innovation
+  std::uint8_t level_max = 0;
+  bool has_gate = false, gate_submitted_only = false;
+  int min_covered = 0;
+  std::uint64_t gate_bits = 0;
+  // The SIMD kernel reads one innovation's K ≤ 32 levels as one 32-byte load and multiplies
+  // them by weight_h / scale as signed bytes, summing pairs in 16 bits: usable when those fit
+  // (every shipped edition: K 20, scale 100, weights 1–4, levels ≤ 3).
+  bool simd = false;
+  std::int64_t scale = 1;
+  alignas(32) std::int8_t weights[32] = {};  // weight_h / scale, zero past K
+  alignas(32) std::uint8_t in_row[32] = {};  // 0xFF for the K bytes of the innovation
+  int flush_every = 1;                       // innovations before 16-bit lane sums are widened
+
+  explicit Plan(const Edition& e) : ed(&e) {
+    G = e.government_rows.size();
+    K = e.innovation_rows.size();
+    for (int i : e.government_rows) gov_w.push_back(e.rows[i].weight_h);
+    for (std::size_t k = 0; k < K; ++k) {
+      const Row& r = e.rows[e.innovation_rows[k]];
+      inv_w.push_back(r.weight_h);
+      if (r.mandatory && e.mandatory_rule == MandatoryRule::zero_innovation) mandatory.push_back(k);
+    }
+    level_max = static_cast<std::uint8_t>(std::clamp(e.level_max, 0, 255));
+    if (e.gate) {
+      has_gate = true;
+      gate_submitted_only = e.gate->counted == GateCounted::submitted;
+      min_covered = e.gate->min_covered;
+      std::size_t m = std::min<std::size_t>(e.gate->affairs.size(), 64);
+      gate_bits = m == 64 ? ~0ull : ((1ull << m) - 1);
+    }
+    std::int64_t g = 0;
+    for (auto w : inv_w) g = std::gcd(g, w);
+    scale = g > 0 ? g : 1;
+    std::int64_t wmax = 0;
+    bool nonneg = true;
+    for (auto w : inv_w) { wmax = std::max(wmax, w / scale); nonneg = nonneg && w >= 0; }
+    // A lane sums two bytes per innovation: 2 × wmax × level per step must fit with headroom.
+    if (K > 0 && K <= 32 && nonneg && wmax <= 127 && 2 * wmax * level_max <= 32767) {
+      simd = true;
+      for (std::size_t k = 0; k < K; ++k) {
+        weights[k] = static_cast<std::int8_t>(inv_w[k] / scale);
+        in_row[k] = 0xFF;
+      }
+      flush_every = static_cast<int>(std::max<std::int64_t>(1, 32767 / std::max<std::int64_t>(1, 2 * wmax * level_max)));
+    }
+  }
+};
+
+// One innovation's points (hundredths) at its validated levels.
+std::int64_t innovation_points(const Plan& P, const std::uint8_t* lev, const std::uint8_t* cap) {
+  std::int64_t sum = 0;
+  for (std::size_t k = 0; k < P.K; ++k) sum += P.inv_w[k] * (cap ? std::min(lev[k], cap[k]) : lev[k]);
+  return sum;
+}
+
+// Σ of the points of the submitted innovations in [a, b) (hundredths); `mx` gets the largest
+// claimed level of every innovation (validation rides along the same read).
+std::int64_t region_points_scalar(const Plan& P, const ColumnsView& c, std::size_t a, std::size_t b,
+                                  std::uint8_t& mx) {
+  std::int64_t sum = 0;
+  std::uint8_t m = 0;
+  for (std::size_t j = a; j < b; ++j) {
+    const std::uint8_t* lev = c.innovation_levels + j * P.K;
+    for (std::size_t k = 0; k < P.K; ++k) m = std::max(m, lev[k]);
+    if (c.status[j] == kSubmitted)
+      sum += innovation_points(P, lev, c.innovation_caps ? c.innovation_caps + j * P.K : nullptr);
+  }
+  mx = std::max(mx, m);
+  return sum;
+}
+
+#ifdef INOVASI_X86_DISPATCH
+// Adds the 16 int16 lanes of acc16, pairwise, to the four int64 lanes of acc64.
+__attribute__((target("avx2"))) inline __m256i widen_avx2(__m256i acc64, __m256i acc16) {
+  __m256i t = _mm256_madd_epi16(acc16, _mm256_set1_epi16(1));  // 8 × int32
+  acc64 = _mm256_add_epi64(acc64, _mm256_cvtepi32_epi64(_mm256_castsi256_si128(t)));
+  return _mm256_add_epi64(acc64, _mm256_cvtepi32_epi64(_mm256_extracti128_si256(t, 1)));
+}
+
+// As region_points_scalar, one 32-byte load per innovation (the bytes past K belong to the
+// next innovation and meet zero weights). Innovations whose load would run past the end of
+// the matrix go to the scalar loop.
+__attribute__((target("avx2"))) std::int64_t region_points_avx2(const Plan& P, const ColumnsView& c,
+                                                                 std::size_t a, std::size_t b, std::uint8_t& mx) {
+  const std::size_t bytes = c.innovations * P.K;
+  const std::size_t fits = bytes >= 32 ? (bytes - 32) / P.K + 1 : 0;  // innovations with a full load
+  const std::size_t e = std::min(b, std::max(a, fits));
+  const __m256i zero = _mm256_setzero_si256();
+  const __m256i w = _mm256_load_si256(reinterpret_cast<const __m256i*>(P.weights));
+  const __m256i row = _mm256_load_si256(reinterpret_cast<const __m256i*>(P.in_row));
+  __m256i acc16 = zero, acc64 = zero, vmax = zero;
+  int it = 0;
+  const std::uint8_t* lev = c.innovation_levels + a * P.K;
+  const std::uint8_t* cap = c.innovation_caps ? c.innovation_caps + a * P.K : nullptr;
+  for (std::size_t j = a; j < e; ++j, lev += P.K) {
+    __m256i l = _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(lev)), row);
+    vmax = _mm256_max_epu8(vmax, l);
+    if (cap) {
+      l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(cap)));
+      cap += P.K;
+    }
+    // Only submitted innovations score: a rejected or uncounted one is masked to zero.
+    const __m256i keep = _mm256_set1_epi8(static_cast<char>(-static_cast<int>(c.status[j] == kSubmitted)));
+    acc16 = _mm256_add_epi16(acc16, _mm256_maddubs_epi16(_mm256_and_si256(l, keep), w));
+    if (++it == P.flush_every) {
+      acc64 = widen_avx2(acc64, acc16);
+      acc16 = zero;
+      it = 0;
+    }
+  }
+  acc64 = widen_avx2(acc64, acc16);
+  alignas(32) std::int64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), acc64);
+  alignas(32) std::uint8_t maxes[32];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(maxes), vmax);
+  std::uint8_t m = 0;
+  for (auto x : maxes) m = std::max(m, x);
+  mx = std::max(mx, m);
+  return (lanes[0] + lanes[1] + lanes[2] + lanes[3]) * P.scale + region_points_scalar(P, c, e, b, mx);
+}
+
+bool cpu_has_avx2() {
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return has;
+}
+#endif
+
+std::int64_t region_points(const Plan& P, const ColumnsView& c, std::size_t a, std::size_t b, std::uint8_t& mx) {
+#ifdef INOVASI_X86_DISPATCH
+  if (P.simd && cpu_has_avx2()) return region_points_avx2(P, c, a, b, mx);
+#endif
+  return region_points_scalar(P, c, a, b, mx);
+}
+
+std::string cell(const char* matrix, std::size_t i, std::size_t k) {
+  return std::string("/") + matrix + "/" + std::to_string(i) + "/" + std::to_string(k);
+}
+
+[[noreturn]] void level_error(const Plan& P, const char* matrix, const std::uint8_t* m, std::size_t width,
+                              std::size_t first_row, std::size_t rows) {
+  for (std::size_t i = first_row; i < first_row + rows; ++i)
+    for (std::size_t k = 0; k < width; ++k)
+      if (m[i * width + k] > P.level_max) {
+        const Row& r = P.ed->rows[matrix[0] == 'g' ? P.ed->government_rows[k] : P.ed->innovation_rows[k]];
+        throw InputError(cell(matrix, i, k), "level " + std::to_string(m[i * width + k]) + " on indicator " + r.key +
+                                                 " is above the edition's maximum " + std::to_string(P.level_max));
+      }
+  throw InputError(std::string("/") + matrix, "level above the edition's maximum");  // not reached
+}
+
+void score_range(const Plan& P, const ColumnsView& c, const BatchOutputView& out, std::size_t r0, std::size_t r1) {
+  const Edition& ed = *P.ed;
+  for (std::size_t r = r0; r < r1; ++r) {
+    // Government aspect.
+    std::int64_t gov = 0;
+    const std::uint8_t* gl = c.government_levels + r * P.G;
+    const std::uint8_t* gc = c.government_caps ? c.government_caps + r * P.G : nullptr;
+    for (std::size_t k = 0; k < P.G; ++k) {
+      std::uint8_t l = gl[k];
+      if (l > P.level_max) level_error(P, "government_levels", c.government_levels, P.G, r, 1);
+      if (gc) l = std::min(l, gc[k]);
+      gov += P.gov_w[k] * l;
+    }
+
+    // Innovation aspect: the whole block at once, then take back what does not score.
+    const auto a = static_cast<std::size_t>(c.region_offsets[r]), b = static_cast<std::size_t>(c.region_offsets[r + 1]);
+    const std::uint8_t* st = c.status;
+    int n = 0;
+    std::uint8_t worst = 0;
+    for (std::size_t j = a; j < b; ++j) {
+      n += st[j] != kNotCounted;
+      worst = std::max(worst, st[j]);
+    }
+    if (worst > kRejected)
+      for (std::size_t j = a; j < b; ++j)
+        if (st[j] > kRejected)
+          throw InputError("/status/" + std::to_string(j), "status code " + std::to_string(st[j]) +
+                                                               " is not 0 (not counted), 1 (submitted) or 2 (rejected)");
+    std::uint8_t mx = 0;
+    std::int64_t inv_sum = region_points(P, c, a, b, mx);
+    if (mx > P.level_max) level_error(P, "innovation_levels", c.innovation_levels, P.K, a, b - a);
+    if (!P.mandatory.empty())
+      for (std::size_t j = a; j < b; ++j) {
+        if (st[j] != kSubmitted) continue;
+        bool zero = false;
+        for (std::size_t k : P.mandatory) zero = zero || c.innovation_levels[j * P.K + k] == 0;
+        if (zero)
+          inv_sum -= innovation_points(P, c.innovation_levels + j * P.K,
+                                       c.innovation_caps ? c.innovation_caps + j * P.K : nullptr);
+      }
+    std::uint64_t covered = 0;
+    if (P.has_gate && c.affairs)
+      for (std::size_t j = a; j < b; ++j) {
+        if (c.affairs[j] & ~P.gate_bits)
+          throw InputError("/affairs/" + std::to_string(j), "sets a bit beyond the " +
+                                                                std::to_string(ed.gate->affairs.size()) +
+                                                                " affairs of the edition's gate");
+        if (st[j] == kSubmitted || (st[j] == kRejected && !P.gate_submitted_only)) covered |= c.affairs[j];
+      }
+    bool gate_open = true;
+    if (P.has_gate) {
+      gate_open = std::popcount(covered) >= P.min_covered;
+    }
+    const detail::RegionTotals t = detail::finish_region(ed, gov, inv_sum, n, gate_open, false);
+    out.iid_h[r] = t.iid_h;
+    if (out.category) out.category[r] = static_cast<std::uint8_t>(t.band);
+    if (out.government_h) out.government_h[r] = gov;
+    if (out.innovation_sum_h) out.innovation_sum_h[r] = inv_sum;
+    if (out.counted) out.counted[r] = n;
+    if (out.divisor) out.divisor[r] = t.divisor;
+    if (out.count_h) out.count_h[r] = t.count_h;
+  }
+}
+
+}  // namespace
+
+void validate(const ColumnsView& c) {
+  if (!c.edition) throw InputError("/edition", "no edition given");
+  const Edition& ed = *c.edition;
+  if (ed.level_max > 255 || ed.level_min < 0)
+    throw InputError("/edition", "edition " + ed.name + " has levels outside 0–255, which uint8 columns cannot hold");
+  auto need = [](const void* p, std::size_t count, const char* name) {
+    if (count > 0 && !p) throw InputError(std::string("/") + name, std::string(name) + " is missing");
+  };
+  const std::size_t G = ed.government_rows.size(), K = ed.innovation_rows.size();
+  need(c.government_levels, c.regions * G, "government_levels");
+  need(c.innovation_levels, c.innovations * K, "innovation_levels");
+  need(c.status, c.innovations, "status");
+  if (!c.region_offsets) throw InputError("/region_offsets", "region_offsets is missing");
+  if (c.region_offsets[0] != 0)
+    throw InputError("/region_offsets/0", "must be 0, not " + std::to_string(c.region_offsets[0]));
+  for (std::size_t r = 0; r < c.regions; ++r)
+    if (c.region_offsets[r + 1] < c.region_offsets[r])
+      throw InputError("/region_offsets/" + std::to_string(r + 1),
+                       "offsets must not decrease (" + std::to_string(c.region_offsets[r + 1]) + " after " +
+                           std::to_string(c.region_offsets[r]) + ")");
+  if (static_cast<std::size_t>(c.region_offsets[c.regions]) != c.innovations)
+    throw InputError("/region_offsets/" + std::to_string(c.regions),
+                     "the last offset must equal the number of innovations (" + std::to_string(c.innovations) +
+                         "), not " + std::to_string(c.region_offsets[c.regions]));
+}
+
+void score_batch(const ColumnsView& c, const BatchOutputView& out, int threads) {
+  validate(c);
+  if (!out.iid_h && c.regions > 0) throw InputError("/iid_h", "no output array for iid_h");
+  const Plan plan(*c.edition);
+  std::size_t T = threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
+  T = std::max<std::size_t>(1, std::min(T, c.regions));
+  if (T == 1) {
+    score_range(plan, c, out, 0, c.regions);
+    return;
+  }
+  // Contiguous region ranges balanced by innovations (plus one per region for the fixed cost).
+  std::vector<std::size_t> cut(T + 1, c.regions);
+  cut[0] = 0;
+  const double work = static_cast<double>(c.innovations + c.regions);
+  std::size_t r = 0;
+  for (std::size_t t = 1; t < T; ++t) {
+    const double target = work * static_cast<double>(t) / static_cast<double>(T);
+    while (r < c.regions && static_cast<double>(c.region_offsets[r] + static_cast<std::int64_t>(r)) < target) ++r;
+    cut[t] = std::max(cut[t - 1], r);
+  }
+  // Each range stops at its first bad value; the earliest range's error is the one a
+  // single-threaded run would have raised, so errors do not depend on the thread count.
+  std::vector<std::exception_ptr> errors(T);
+  std::vector<std::thread> pool;
+  pool.reserve(T);
+  for (std::size_t t = 0; t < T; ++t)
+    pool.emplace_back([&, t] {
+      try {
+        score_range(plan, c, out, cut[t], cut[t + 1]);
+      } catch (...) {
+        errors[t] = std::current_exception();
+      }
+    });
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+BatchResult score_batch(const ColumnsView& c, int threads) {
+  BatchResult res;
+  const std::size_t R = c.regions;
+  res.iid_h.resize(R);
+  res.government_h.resize(R);
+  res.innovation_sum_h.resize(R);
+  res.count_h.resize(R);
+  res.category.resize(R);
+  res.counted.resize(R);
+  res.divisor.resize(R);
+  BatchOutputView out{res.iid_h.data(),   res.category.data(), res.government_h.data(), res.innovation_sum_h.data(),
+                      res.counted.data(), res.divisor.data(),  res.count_h.data()};
+  score_batch(c, out, threads);
+  return res;
+}
+
+Columns to_columns(const std::vector<Submission>& subs, Policy policy) {
+  Columns c;
+  if (subs.empty()) throw InputError("", "no submissions to put in columns");
+  c.edition = subs.front().edition;
+  const Edition& ed = *c.edition;
+  const std::size_t G = ed.government_rows.size(), K = ed.innovation_rows.size();
+  const bool caps = policy != Policy::self_assessed;
+  c.regions = subs.size();
+  std::size_t total = 0;
+  for (const auto& s : subs) total += s.innovations.size();
+  c.government_levels.reserve(c.regions * G);
+  c.innovation_levels.reserve(total * K);
+  c.status.reserve(total);
+  c.affairs.reserve(total);
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    const Submission& sub = subs[i];
+    if (sub.edition.get() != c.edition.get() && sub.edition->name != ed.name)
+      throw InputError("/" + std::to_string(i) + "/edition",
+                       "region " + sub.region.code + " is under " + sub.edition->name + ", not " + ed.name +
+                           ": columns hold one edition");
+    std::optional<Score> sc;
+    if (caps) sc = score(sub, {policy, true});
+    for (std::size_t k = 0; k < G; ++k) {
+      c.government_levels.push_back(static_cast<std::uint8_t>(sub.government[ed.government_rows[k]].level));
+      if (caps) c.government_caps.push_back(static_cast<std::uint8_t>(sc->government[k].level));
+    }
+    for (std::size_t j = 0; j < sub.innovations.size(); ++j) {
+      const Innovation& inv = sub.innovations[j];
+      for (std::size_t k = 0; k < K; ++k) {
+        c.innovation_levels.push_back(static_cast<std::uint8_t>(inv.answers[ed.innovation_rows[k]].level));
+        if (caps) {
+          const auto& rows = sc->innovations[j].rows;
+          c.innovation_caps.push_back(rows.empty() ? 0 : static_cast<std::uint8_t>(rows[k].level));
+        }
+      }
+      c.status.push_back(inv.status == Status::draft || !detail::eligible(ed, inv.applied_date) ? kNotCounted
+                         : inv.status == Status::rejected         ? kRejected
+                                                                  : kSubmitted);
+      std::uint64_t bits = 0;
+      if (ed.gate)
+        for (std::size_t g = 0; g < ed.gate->affairs.size() && g < 64; ++g)
+          if (std::find(inv.affairs.begin(), inv.affairs.end(), ed.gate->affairs[g]) != inv.affairs.end())
+            bits |= 1ull << g;
+      c.affairs.push_back(bits);
+    }
+    c.innovations += sub.innovations.size();
+    c.region_offsets.push_back(static_cast<std::int64_t>(c.innovations));
+    c.codes.push_back(sub.region.code);
+    c.names.push_back(sub.region.name);
+    c.provinces.push_back(sub.region.province);
+    c.types.push_back(static_cast<std::uint8_t>(sub.region.type));
+  }
+  return c;
+}
+
+}  // namespace inovasi
