@@ -189,7 +189,10 @@ std::string syntax_message(const bj::error_code& ec) {
 JNode parse_one(std::string_view text, std::size_t& pos, const JsonLimits& limits) {
   pos = skip_ws(text, pos);
   bj::parse_options opt;
-  opt.max_depth = limits.max_depth;
+  // Boost.JSON's parser recurses once per level, so a limit raised without bound would overflow
+  // the stack: above the ceiling, deep input is the same clean error.
+  constexpr std::size_t depth_ceiling = 1024;
+  opt.max_depth = std::min(limits.max_depth, depth_ceiling);
   bj::basic_parser<Handler> parser(opt);
   bj::error_code ec;
   std::size_t avail = text.size() - pos;
@@ -213,17 +216,27 @@ JNode parse_one(std::string_view text, std::size_t& pos, const JsonLimits& limit
     std::size_t at = pos + n;
     auto [line, col] = line_col(text, at);
     std::string msg = syntax_message(ec);
+    if (ec == bj::error::too_deep)
+      msg += " of " + std::to_string(opt.max_depth) + " levels";
     if (ec == bj::error::syntax && at < text.size()) {
       unsigned char c = static_cast<unsigned char>(text[at]);
       if (c >= 0x80) msg = "syntax error: invalid UTF-8";
       else if (c == 'N' || c == 'I' || (c == '-' && at + 1 < text.size() && text[at + 1] == 'I'))
         msg = "syntax error: NaN and Infinity are not JSON numbers";
       else if (c == '\'' ) msg = "syntax error: strings take double quotes";
+      else if (c == '\n' || c == '\r')  // whitespace is valid elsewhere: this is inside a string
+        msg = "syntax error: line break inside a string (unterminated or truncated string?)";
       else if (c < 0x20) msg = "syntax error: control character (escape it inside strings)";
+      else if (at >= 6 && text[at - 6] == '\\' && text[at - 5] == 'u' && (text[at - 4] | 0x20) == 'd' &&
+               std::string_view("89abAB").find(text[at - 3]) != std::string_view::npos)
+        msg = "syntax error: invalid \\u escape (a lone surrogate half)";
       else msg += std::string(" '") + static_cast<char>(c) + "'";
     } else if (ec == bj::error::syntax && at >= text.size()) {
       msg = "syntax error: the JSON text ends early (truncated?)";
     }
+    // Valid UTF-8, but not allowed before a JSON text here (RFC 8259 §8.1 lets parsers reject it).
+    if (at < text.size() && text.substr(at, 3) == "\xEF\xBB\xBF")
+      msg = "syntax error: a byte order mark (BOM) is not allowed: save the file as UTF-8 without BOM";
     throw InputError("", msg).located("", line, col);
   }
   pos += n;
