@@ -1,0 +1,262 @@
+"""Synthetic national datasets, seeded and identical on every platform (docs/synth.md).
+
+::
+
+    from inovasi import synth
+    cols = synth.generate(seed=2024)                  # 552 regions, ~31.7k innovations, numpy arrays
+    big = synth.generate(innovations=1_000_000)       # 17,403 regions, in memory, ~1 s
+    synth.write_jsonl("national.jsonl")               # the same regions as submissions (formats.md)
+    synth.write_parquet("national-parquet")           # regions.parquet + innovations.parquet
+    path = synth.national_dataset()                   # the bundled dataset, verified by checksum
+
+The generator is C++ (``inovasi._core``); arrays own the generated memory (no copy).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pathlib
+import secrets
+import sys
+from typing import Any, Optional, Union
+
+from . import _core
+from ._api import InputError
+
+__all__ = ["generate", "write_jsonl", "write_parquet", "national_dataset", "NATIONAL", "profiles",
+           "STATUS_CODES", "REGION_TYPES"]
+
+PathLike = Union[str, os.PathLike]
+STATUS_CODES = {0: "not_counted", 1: "submitted", 2: "rejected"}  # the `status` column
+REGION_TYPES = ("province", "kabupaten", "kota")  # the `types` column
+
+# The bundled dataset's recipe and checksum: a copy of data/national/manifest.json, used when
+# the package runs outside a source checkout (tests/python/test_synth.py keeps both equal).
+NATIONAL = {
+    "file": "national-2023.jsonl",
+    "seed": 2024,
+    "profile": "national",
+    "edition": "iid-2023",
+    "innovations": None,
+    "bytes": 79057823,
+    "sha256": "d888fb455b91e50f9800812e3c39ea6438ab9fe6f969c3a7e26a57825e770c1b",
+}
+
+
+def profiles() -> list[str]:
+    return list(_core.synth_profiles())
+
+
+def _edition_arg(edition: Any) -> Any:
+    """A shipped name or file path (str), an inovasi.Edition, or None (iid-2023)."""
+    if isinstance(edition, os.PathLike):
+        return os.fspath(edition)
+    return edition
+
+
+def generate(seed: int = 2024, innovations: Optional[int] = None, edition: Any = "iid-2023",
+             regions: Optional[int] = None, profile: str = "national") -> dict:
+    """Columns of a synthetic dataset: a dict of numpy arrays that own their memory.
+
+    Keys: ``government_levels`` (R×G uint8), ``innovation_levels`` (N×K uint8),
+    ``region_offsets`` (R+1 int64), ``status`` (N uint8, :data:`STATUS_CODES`), ``affairs``
+    (N uint64, bits of the edition's affairs gate), ``government_caps`` and ``innovation_caps``
+    (evidence-supported caps, same shapes), ``types`` (R uint8, :data:`REGION_TYPES`),
+    ``codes``, ``names``, ``provinces`` (lists of str) and ``edition`` (an ``inovasi.Edition``).
+    ``innovations`` is the number of counted (submitted + rejected) innovations; None = the
+    profile's 31,719. Drafts come on top.
+    """
+    return _core.synth_columns(int(seed), innovations, regions, _edition_arg(edition), profile)
+
+
+def write_jsonl(path: PathLike, seed: int = 2024, innovations: Optional[int] = None, edition: Any = "iid-2023",
+                regions: Optional[int] = None, profile: str = "national") -> pathlib.Path:
+    """Write the same regions as :func:`generate` as JSON Lines submissions, atomically."""
+    path = pathlib.Path(path)
+    _core.synth_write_jsonl(os.fspath(path), int(seed), innovations, regions, _edition_arg(edition), profile)
+    return path
+
+
+def _row_keys(edition: Any) -> tuple[list[str], list[str]]:
+    """Government and innovation row keys of an edition, in edition order."""
+    from . import _api
+
+    e = edition if isinstance(edition, _core.Edition) else _api.edition(edition or "iid-2023")
+    rows = e.rows
+    return [r["key"] for r in rows if not r["per_innovation"]], [r["key"] for r in rows if r["per_innovation"]]
+
+
+def write_parquet(path: PathLike, seed: int = 2024, innovations: Optional[int] = None, edition: Any = "iid-2023",
+                  regions: Optional[int] = None, profile: str = "national") -> pathlib.Path:
+    """Write the dataset as two Parquet files in the directory ``path`` (schema in docs/synth.md).
+
+    ``regions.parquet``: one row per region (region, code, name, type, province,
+    innovation_start, innovation_end, ``spd_<key>`` and ``spd_cap_<key>`` per government row).
+    ``innovations.parquet``: one row per innovation (region, code, status, affairs,
+    ``sid_<key>`` and ``sid_cap_<key>`` per innovation row). Both carry the generator's
+    parameters (seed, profile, edition) in their schema metadata. Each file is written to a
+    temporary name and renamed into place.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cols = generate(seed, innovations, edition, regions, profile)
+    gov_keys, inv_keys = _row_keys(_edition_arg(edition))
+    offsets = cols["region_offsets"]
+    R, N = len(cols["codes"]), int(offsets[-1])
+    meta = {b"inovasi.synth": json.dumps({"seed": int(seed), "profile": profile, "edition": cols["edition"].name,
+                                          "innovations": innovations, "regions": R}).encode()}
+    types = np.asarray(REGION_TYPES, dtype=object)[cols["types"]]
+    reg = {
+        "region": pa.array(np.arange(R, dtype=np.int32)),
+        "code": pa.array(cols["codes"], pa.string()),
+        "name": pa.array(cols["names"], pa.string()),
+        "type": pa.array(types, pa.string()).dictionary_encode(),
+        "province": pa.array(cols["provinces"], pa.string()).dictionary_encode(),
+        "innovation_start": pa.array(offsets[:-1]),
+        "innovation_end": pa.array(offsets[1:]),
+    }
+    for g, key in enumerate(gov_keys):
+        reg[f"spd_{key}"] = pa.array(cols["government_levels"][:, g])
+    for g, key in enumerate(gov_keys):
+        reg[f"spd_cap_{key}"] = pa.array(cols["government_caps"][:, g])
+    region_of = np.repeat(np.arange(R, dtype=np.int32), np.diff(offsets))
+    inv = {
+        "region": pa.array(region_of),
+        "code": pa.DictionaryArray.from_arrays(pa.array(region_of), pa.array(cols["codes"], pa.string())),
+        "status": pa.array(cols["status"]),
+        "affairs": pa.array(cols["affairs"]),
+    }
+    for k, key in enumerate(inv_keys):
+        inv[f"sid_{key}"] = pa.array(cols["innovation_levels"][:, k])
+    for k, key in enumerate(inv_keys):
+        inv[f"sid_cap_{key}"] = pa.array(cols["innovation_caps"][:, k])
+    assert len(region_of) == N
+    out = pathlib.Path(path)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, table in (("regions.parquet", pa.table(reg).replace_schema_metadata(meta)),
+                        ("innovations.parquet", pa.table(inv).replace_schema_metadata(meta))):
+        tmp = out / f".{name}.inovasi-tmp-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            pq.write_table(table, tmp)
+            os.replace(tmp, out / name)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# The bundled national dataset
+
+
+def _data_dirs() -> list[pathlib.Path]:
+    dirs = []
+    if os.environ.get("INOVASI_DATA_DIR"):
+        dirs.append(pathlib.Path(os.environ["INOVASI_DATA_DIR"]))
+    here = pathlib.Path(__file__).resolve()
+    dirs.append(here.parents[2] / "data" / "national")  # a source checkout (python/inovasi/synth.py)
+    dirs.append(pathlib.Path.cwd() / "data" / "national")
+    return dirs
+
+
+def _manifest() -> tuple[dict, Optional[pathlib.Path]]:
+    for d in _data_dirs():
+        m = d / "manifest.json"
+        if m.is_file():
+            with open(m, encoding="utf-8") as f:
+                return json.load(f), d
+    return dict(NATIONAL), None
+
+
+def _cache_dir() -> pathlib.Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return pathlib.Path(base) / "inovasi"
+
+
+def _digest(path: pathlib.Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def _verify(path: pathlib.Path, manifest: dict) -> None:
+    digest, size = _digest(path)
+    if size != manifest["bytes"] or digest != manifest["sha256"]:
+        raise InputError(
+            f"{path}: checksum mismatch for the national dataset: sha256 {digest} ({size} bytes), "
+            f"expected {manifest['sha256']} ({manifest['bytes']} bytes) from seed {manifest['seed']}, "
+            f"profile {manifest['profile']}, edition {manifest['edition']}. Delete the file to "
+            f"regenerate it; if the generator changed on purpose, update data/national/manifest.json "
+            f"(docs/synth.md)")
+
+
+def national_dataset(path: Optional[PathLike] = None, regenerate: bool = False) -> pathlib.Path:
+    """The bundled national dataset (JSON Lines), generated on first use and verified by checksum.
+
+    It is regenerated deterministically from the seed, profile and edition in
+    data/national/manifest.json into ``data/national/national-2023.jsonl`` (or ``path``; outside
+    a source checkout, the user cache directory), then checked against the manifest's sha256
+    and byte size. A file that does not match is an :class:`inovasi.InputError` naming both
+    checksums (``regenerate=True`` rebuilds it first).
+    """
+    manifest, directory = _manifest()
+    if path is not None:
+        target = pathlib.Path(path)
+    elif directory is not None:
+        target = directory / manifest["file"]
+    else:
+        target = _cache_dir() / manifest["file"]
+    if regenerate or not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_jsonl(target, seed=manifest["seed"], innovations=manifest.get("innovations"),
+                    edition=manifest["edition"], profile=manifest["profile"])
+    _verify(target, manifest)
+    return target
+
+
+# ------------------------------------------------------------------------------------------
+# Command line: inovasi synth
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("synth", help="generate a synthetic national dataset (JSON Lines or Parquet)",
+                       description="Generate a seeded synthetic dataset calibrated to the published "
+                                   "national figures (docs/synth.md). Identical bytes on every platform.")
+    p.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
+    p.add_argument("--innovations", type=int, default=None,
+                   help="counted innovations (submitted + rejected); default: the profile's 31,719")
+    p.add_argument("--regions", type=int, default=None, help="regions (default: 552, scaled with --innovations)")
+    p.add_argument("--edition", default="iid-2023", help="edition name or file (default iid-2023)")
+    p.add_argument("--profile", default="national", help="generator profile (default national)")
+    p.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl",
+                   help="jsonl: one submission a line; parquet: a directory with regions.parquet "
+                        "and innovations.parquet")
+    p.add_argument("--out", required=True, help="output file (jsonl) or directory (parquet); written atomically")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    if args.innovations is not None and args.innovations < 0:
+        raise InputError("--innovations must be at least 0")
+    if args.regions is not None and args.regions < 1:
+        raise InputError("--regions must be at least 1")
+    kw = dict(seed=args.seed, innovations=args.innovations, edition=args.edition, regions=args.regions,
+              profile=args.profile)
+    try:
+        if args.format == "jsonl":
+            out = write_jsonl(args.out, **kw)
+        else:
+            out = write_parquet(args.out, **kw)
+    except OSError as exc:
+        print(f"inovasi: {args.out}: cannot write ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    print(f"inovasi synth: wrote {out}", file=sys.stderr)
+    return 0
