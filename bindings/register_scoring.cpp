@@ -1,4 +1,7 @@
+#include <cerrno>
+#include <mutex>
 #include <optional>
+#include <system_error>
 
 #include "common.hpp"
 #include "inovasi/evidence.hpp"
@@ -31,6 +34,76 @@ inovasi::ParseOptions make_options(const std::optional<PyEdition>& edition, bool
 
 const inovasi::ParseLimits kDefaults{};
 
+// Scores the records of a file descriptor as they are read (inovasi::RecordStream), handing
+// them to Python in batches; reading, parsing and scoring run without the GIL. The descriptor
+// stays the caller's and must stay open while the stream is used.
+class PyScoreStream {
+ public:
+  PyScoreStream(int fd, inovasi::ParseOptions options, inovasi::ScoreOptions score_options, std::size_t chunk_bytes)
+      : stream_(inovasi::fd_source(fd), std::move(options), chunk_bytes), score_options_(score_options) {}
+
+  // The next records, in input order, as (index, line, column, score_json or None, error or
+  // None, pointer or None): at most `max_records`, about `max_bytes` of JSON, and only what is
+  // ready once one record is (so a pipe's records are not held back). [] at the end of input.
+  // A read error raises OSError; a signal during a blocking read runs Python's handlers.
+  py::list next_batch(std::size_t max_records, std::size_t max_bytes) {
+    struct Out {
+      std::size_t index, line, column;
+      std::optional<std::string> json, error, pointer;
+    };
+    std::vector<Out> outs;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (;;) {
+      int read_errno = 0;
+      {
+        py::gil_scoped_release release;
+        try {
+          std::size_t bytes = 0;
+          inovasi::RecordResult r;
+          while (outs.size() < std::max<std::size_t>(max_records, 1) && bytes < max_bytes) {
+            if (stream_.try_next(r)) {
+              Out o{r.index, r.line, r.column, {}, {}, {}};
+              if (r.error) {
+                o.error = r.error->what();
+                if (!r.error->pointer().empty()) o.pointer = r.error->pointer();
+              } else {
+                o.json = inovasi::to_json(inovasi::score(*r.submission, score_options_), *r.submission->edition);
+                bytes += o.json->size();
+              }
+              outs.push_back(std::move(o));
+            } else if (stream_.at_end() || !outs.empty()) {
+              break;
+            } else {
+              stream_.fill();
+            }
+          }
+        } catch (const std::system_error& e) {
+          read_errno = e.code().value() ? e.code().value() : EIO;
+        }
+      }
+      if (read_errno == EINTR) {
+        if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+        if (outs.empty()) continue;
+      } else if (read_errno) {
+        errno = read_errno;
+        PyErr_SetFromErrno(PyExc_OSError);
+        throw py::error_already_set();
+      }
+      break;
+    }
+    py::list result;
+    for (auto& o : outs) result.append(py::make_tuple(o.index, o.line, o.column, o.json, o.error, o.pointer));
+    return result;
+  }
+
+  std::uint64_t bytes_read() const { return stream_.bytes_read(); }
+
+ private:
+  inovasi::RecordStream stream_;
+  inovasi::ScoreOptions score_options_;
+  std::mutex mutex_;  // one batch at a time
+};
+
 }  // namespace
 
 void register_scoring(py::module_& m) {
@@ -52,7 +125,10 @@ void register_scoring(py::module_& m) {
       .def_property_readonly("policy", [](const PyScore& s) { return inovasi::to_string(s.score.policy); })
       .def_property_readonly("region_code", [](const PyScore& s) { return s.score.region_code; })
       .def_property_readonly("edition", [](const PyScore& s) { return s.score.edition; })
-      .def("to_json", [](const PyScore& s) { return inovasi::to_json(s.score, *s.edition); });
+      .def("to_json", [](const PyScore& s) {
+        py::gil_scoped_release release;  // long for a region with many innovations
+        return inovasi::to_json(s.score, *s.edition);
+      });
 
   m.def(
       "parse_submission",
@@ -123,6 +199,27 @@ void register_scoring(py::module_& m) {
       py::arg("text"), py::arg("edition") = py::none(), py::arg("override_edition") = false,
       py::arg("policy") = "self_assessed", py::arg("source") = "", py::arg("max_innovations") = kDefaults.max_innovations,
       py::arg("max_depth") = kDefaults.max_depth, py::arg("max_document_bytes") = kDefaults.max_document_bytes);
+
+  py::class_<PyScoreStream>(m, "ScoreStream",
+                            "Scores the records (JSON Lines or a sequence of JSON values) read from a file "
+                            "descriptor, in batches, with bounded memory")
+      .def(py::init([](int fd, std::optional<PyEdition> edition, bool override_edition, const std::string& policy,
+                       const std::string& source, std::size_t max_innovations, std::size_t max_depth,
+                       std::size_t max_document_bytes, std::size_t chunk_bytes) {
+             auto opt =
+                 make_options(edition, override_edition, source, max_innovations, max_depth, max_document_bytes);
+             inovasi::ScoreOptions so;
+             so.policy = inovasi::policy_from_string(policy);
+             return std::make_unique<PyScoreStream>(fd, std::move(opt), so, chunk_bytes);
+           }),
+           py::arg("fd"), py::arg("edition") = py::none(), py::arg("override_edition") = false,
+           py::arg("policy") = "self_assessed", py::arg("source") = "",
+           py::arg("max_innovations") = kDefaults.max_innovations, py::arg("max_depth") = kDefaults.max_depth,
+           py::arg("max_document_bytes") = kDefaults.max_document_bytes,
+           py::arg("chunk_bytes") = inovasi::RecordStream::default_chunk_bytes)
+      .def("next_batch", &PyScoreStream::next_batch, py::arg("max_records") = 1024,
+           py::arg("max_bytes") = std::size_t(4) << 20)
+      .def_property_readonly("bytes_read", &PyScoreStream::bytes_read);
 
   // Pre-validation: one dict per answer given, with the evidence-supported level and findings.
   m.def(

@@ -116,7 +116,7 @@ class Checker {
 
   void check_item(int i) {
     const EvidenceItem& it = a_.evidence[i];
-    const std::string label = item_label(it);
+    auto label = [&] { return item_label(it); };  // only built for a failure message
     for (const Rule& r : ev_.rules) {
       if (!applies(r, it, inv_)) continue;
       switch (r.type) {
@@ -125,50 +125,50 @@ class Checker {
             fail(i, r, "a " + it.kind + " is not accepted for indicator " + row_.key + " (accepted: " + join(ev_.kinds) + ")");
           break;
         case Rule::Type::file_type:
-          if (it.file_type.empty()) fail(i, r, label + " gives no file (expected " + join(r.file_types) + ")");
+          if (it.file_type.empty()) fail(i, r, label() + " gives no file (expected " + join(r.file_types) + ")");
           else if (!contains(r.file_types, it.file_type))
-            fail(i, r, label + " is of type " + it.file_type + "; indicator " + row_.key + " accepts " + join(r.file_types));
+            fail(i, r, label() + " is of type " + it.file_type + "; indicator " + row_.key + " accepts " + join(r.file_types));
           break;
         case Rule::Type::window: {
           int t0 = ed_.t0_year();
           std::string win = window_text(t0, r.from, r.to);
           if (r.on_year) {
-            if (!it.year) { fail(i, r, label + " does not state the year it covers; the window is " + win); break; }
+            if (!it.year) { fail(i, r, label() + " does not state the year it covers; the window is " + win); break; }
             int off = t0 - *it.year;
             if (off < r.to || off > r.from)
-              fail(i, r, label + " covers " + std::to_string(*it.year) + ", outside the window " + win);
+              fail(i, r, label() + " covers " + std::to_string(*it.year) + ", outside the window " + win);
           } else {
-            if (it.date.empty()) { fail(i, r, label + " is undated; the window is " + win); break; }
+            if (it.date.empty()) { fail(i, r, label() + " is undated; the window is " + win); break; }
             int off = t0 - std::stoi(it.date.substr(0, 4));
-            if (off < r.to || off > r.from) fail(i, r, label + " is dated " + it.date + ", outside the window " + win);
+            if (off < r.to || off > r.from) fail(i, r, label() + " is dated " + it.date + ", outside the window " + win);
           }
           break;
         }
         case Rule::Type::applied_year: {
-          if (it.date.empty()) { fail(i, r, label + " is undated: it must be dated in the year the innovation was applied"); break; }
+          if (it.date.empty()) { fail(i, r, label() + " is undated: it must be dated in the year the innovation was applied"); break; }
           if (!inv_ || inv_->applied_date.empty()) {
             notes.push_back({"", row_.key, "", i, r.name, Severity::info,
-                             label + ": the innovation gives no applied_date, so the decree's year cannot be checked"});
+                             label() + ": the innovation gives no applied_date, so the decree's year cannot be checked"});
             break;
           }
           if (it.date.compare(0, 4, inv_->applied_date, 0, 4) != 0)
-            fail(i, r, label + " is dated " + it.date + ", not in the year the innovation was applied (" +
+            fail(i, r, label() + " is dated " + it.date + ", not in the year the innovation was applied (" +
                            inv_->applied_date.substr(0, 4) + ")");
           break;
         }
         case Rule::Type::requires_fact: {
           Tri t = fact_of(it, r.fact);
-          if (t == Tri::no) fail(i, r, label + " " + fact_missing_text(r.fact));
-          else if (t == Tri::unknown) fail(i, r, label + " does not state that it " + fact_text(r.fact));
+          if (t == Tri::no) fail(i, r, label() + " " + fact_missing_text(r.fact));
+          else if (t == Tri::unknown) fail(i, r, label() + " does not state that it " + fact_text(r.fact));
           break;
         }
         case Rule::Type::max_duration:
-          if (!it.duration_s) fail(i, r, label + " does not state its duration (at most " + r.max_seconds.to_string() + " s)");
+          if (!it.duration_s) fail(i, r, label() + " does not state its duration (at most " + r.max_seconds.to_string() + " s)");
           else if (*it.duration_s > r.max_seconds)
-            fail(i, r, label + " lasts " + it.duration_s->to_string() + " s, longer than " + r.max_seconds.to_string() + " s");
+            fail(i, r, label() + " lasts " + it.duration_s->to_string() + " s, longer than " + r.max_seconds.to_string() + " s");
           break;
         case Rule::Type::value:
-          if (!it.value) fail(i, r, label + " states no value for indicator " + row_.key);
+          if (!it.value) fail(i, r, label() + " states no value for indicator " + row_.key);
           break;
         case Rule::Type::companion:
         case Rule::Type::group_set:

@@ -170,10 +170,12 @@ Finding mandatory_finding(const std::string& ptr, const Row& row, const std::str
               (a.present ? std::string("claims level 0") : std::string("is missing"))};
 }
 
-Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool breakdown) {
+// `findings`: collect them (the result's pass); the points-at-risk reference pass does not need them.
+Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool breakdown, bool findings) {
   const Edition& ed = *sub.edition;
   Core c;
   Score& s = c.s;
+  std::vector<Finding> scratch;  // policy findings of a pass that does not keep them
   s.region_code = sub.region.code;
   s.region_name = sub.region.name;
   s.region_type = to_string(sub.region.type);
@@ -185,11 +187,13 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
   for (int idx : ed.government_rows) {
     const Row& row = ed.rows[idx];
     const Answer& a = sub.government[idx];
-    std::string ptr = "/government/" + row.key;
-    if (row.mandatory && a.level == 0) s.findings.push_back(mandatory_finding(ptr, row, "", a));
     const AnswerCheck& chk = checks.government[idx];
-    s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
-    int level = apply_policy(a, row, ed, chk, policy, "", s.findings);
+    if (findings) {
+      if (row.mandatory && a.level == 0) s.findings.push_back(mandatory_finding("/government/" + row.key, row, "", a));
+      s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
+    }
+    int level = apply_policy(a, row, ed, chk, policy, "", findings ? s.findings : scratch);
+    scratch.clear();
     RowScore rs{idx, a.level, level, row.weight_h * level, row.weight_h * a.level};
     s.government_h += rs.points_h;
     if (breakdown) s.government.push_back(rs);
@@ -223,16 +227,16 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
     for (int idx : ed.innovation_rows) {
       const Row& row = ed.rows[idx];
       const Answer& a = inv.answers[idx];
-      std::string ptr = base + row.key;
       int level = 0;
       if (!rejected) {
         if (row.mandatory && a.level == 0) {
           missing_mandatory = true;
-          s.findings.push_back(mandatory_finding(ptr, row, inv.id, a));
+          if (findings) s.findings.push_back(mandatory_finding(base + row.key, row, inv.id, a));
         }
         const AnswerCheck& chk = checks.innovations[inv_i][idx];
-        s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
-        level = apply_policy(a, row, ed, chk, policy, inv.id, s.findings);
+        if (findings) s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
+        level = apply_policy(a, row, ed, chk, policy, inv.id, findings ? s.findings : scratch);
+        scratch.clear();
       }
       // A rejected innovation scores 0 under every policy, whatever it claims.
       RowScore rs{idx, a.level, level, row.weight_h * level, rejected ? 0 : row.weight_h * a.level};
@@ -347,12 +351,12 @@ void add_risk_breakdown(Score& s, const Score& self, const Score& validated, con
 
 Score score(const Submission& submission, const ScoreOptions& options) {
   const Checks checks = run_checks(submission);
-  Core main = score_core(submission, checks, options.policy, options.with_breakdown);
+  Core main = score_core(submission, checks, options.policy, options.with_breakdown, true);
   Score& s = main.s;
   // Points at risk: self-assessed vs the result's policy, or vs `supported` when the result is
   // itself self-assessed.
   Policy other = options.policy == Policy::self_assessed ? Policy::supported : Policy::self_assessed;
-  Core ref = score_core(submission, checks, other, options.with_breakdown);
+  Core ref = score_core(submission, checks, other, options.with_breakdown, false);
   const Score& self = options.policy == Policy::self_assessed ? s : ref.s;
   const Score& validated = options.policy == Policy::self_assessed ? ref.s : s;
   s.risk_reference = self.policy;

@@ -3,6 +3,7 @@
 // values. Everything downstream may trust these types.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -114,6 +115,56 @@ class RecordReader {
   ParseOptions options_;
   std::size_t pos_ = 0, line_ = 1, line_start_ = 0, index_ = 0;
   bool done_ = false;
+};
+
+// Reads up to `capacity` bytes into `buffer` and returns how many; 0 means the end of input.
+// It may throw (a read error, an interrupted read): the stream stays consistent and the call
+// can be retried.
+using ChunkSource = std::function<std::size_t(char* buffer, std::size_t capacity)>;
+
+// A ChunkSource over a file descriptor (read(2); the descriptor stays the caller's). Errors,
+// EINTR included, throw std::system_error so a caller can handle signals and retry.
+ChunkSource fd_source(int fd);
+
+// RecordReader over input read in chunks (a 2 GB file, a pipe): the same records, errors, line
+// and column numbers and resynchronisation after a bad record, with memory bounded by the
+// chunk size and the largest record (at most ParseLimits::max_document_bytes + a chunk).
+class RecordStream {
+ public:
+  static constexpr std::size_t default_chunk_bytes = std::size_t(1) << 20;
+
+  RecordStream(ChunkSource source, ParseOptions options, std::size_t chunk_bytes = default_chunk_bytes);
+
+  // False at the end of input. Reads as needed.
+  bool next(RecordResult& out);
+
+  // The non-blocking half of next(): a record (true), or false with `need_input()` set when a
+  // read is needed first (call fill()), or false with `at_end()` at the end of input. Lets a
+  // caller hand over what is ready before a read that may block.
+  bool try_next(RecordResult& out);
+  bool need_input() const { return need_input_; }
+  bool at_end() const { return done_; }
+  // Reads one chunk (one call to the source).
+  void fill();
+
+  std::uint64_t bytes_read() const { return base_ + end_; }
+  std::size_t buffer_capacity() const { return buf_.size(); }  // for tests of the memory bound
+
+ private:
+  bool skip_whitespace();
+  bool resync();
+
+  ChunkSource source_;
+  ParseOptions options_;
+  std::string src_;  // source name for messages
+  std::size_t chunk_;
+  std::string buf_;                 // unconsumed input is buf_[head_, end_)
+  std::size_t head_ = 0, end_ = 0;
+  std::uint64_t base_ = 0;          // input offset of buf_[0]
+  std::uint64_t line_start_ = 0;    // input offset where the current line starts
+  std::size_t line_ = 1, index_ = 0;
+  std::size_t tried_ = 0;           // bytes available at the last inconclusive parse of this record
+  bool eof_ = false, done_ = false, resyncing_ = false, need_input_ = false;
 };
 
 const char* to_string(RegionType t);

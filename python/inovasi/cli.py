@@ -3,6 +3,9 @@
 Exit statuses: 0 success; 2 bad input (message on stderr, nothing written to stdout or the
 output file; with --keep-going the good records are written and every bad one reported, and
 the status is still 2); 1 internal error.
+
+Inputs are read and scored record by record (memory bounded by the largest record, not the
+input); output is spooled and only appears when the run succeeds (docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -10,11 +13,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import secrets
+import shutil
+import stat
 import sys
 import tempfile
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
-from . import _api
+from . import _api, _core
 from ._api import InputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -24,38 +31,127 @@ class UsageError(Exception):
     pass
 
 
-def _read_input(name: str) -> bytes:
+def _check_readable(name: str) -> None:
+    """Fail before any work when an input cannot be opened (a typo in the last of many files)."""
     if name == "-":
-        return sys.stdin.buffer.read()
+        return
     try:
-        with open(name, "rb") as f:
-            return f.read()
+        st = os.stat(name)
+        if stat.S_ISDIR(st.st_mode):
+            raise UsageError(f"{name}: cannot read (Is a directory)")
+        if not stat.S_ISFIFO(st.st_mode):  # opening a FIFO would wait for its writer
+            os.close(os.open(name, os.O_RDONLY | os.O_CLOEXEC))
     except OSError as exc:
         raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
 
 
-def _write_atomically(path: str, data: bytes) -> None:
-    """Temporary file in the target's directory, fsync, rename: the old file survives any
-    failure, and no reader ever sees half a file."""
-    directory = os.path.dirname(os.path.abspath(path)) or "."
-    fd, tmp = tempfile.mkstemp(prefix=".inovasi-", suffix=".tmp", dir=directory)
+# Temporary output files are named .<name>.inovasi-tmp-<pid>-<random> next to --out: never
+# mistaken for output (hidden, marked), and one whose process is gone (a killed run) is removed
+# by the next run for the same output.
+_TMP_MARK = ".inovasi-tmp-"
+_TMP_TAIL = re.compile(r"(\d+)-[0-9a-f]+")
+
+
+def _pid_alive(pid: int) -> bool:
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        dfd = os.open(directory, os.O_RDONLY)
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def _remove_stale_temporaries(directory: str, base: str) -> None:
+    prefix = f".{base}{_TMP_MARK}"
+    try:
+        names = os.listdir(directory)
+    except OSError:
+        return
+    for name in names:
+        m = _TMP_TAIL.fullmatch(name[len(prefix):]) if name.startswith(prefix) else None
+        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
+            try:
+                os.unlink(os.path.join(directory, name))
+            except OSError:
+                pass
+
+
+class _Spool:
+    """Output held back until the run succeeds, never in memory for a big run. With --out: a
+    temporary file next to the target, fsync'ed and renamed over it at the end (the old file
+    survives any failure, a reader never sees half a file). For stdout: memory up to 8 MiB, then
+    an unlinked temporary file, copied to stdout at the end. discard() leaves nothing behind."""
+
+    def __init__(self, out: str | None):
+        self.out, self.tmp = out, None
+        self._synced = False
+        if out is None:
+            self.f = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+            return
+        directory = os.path.dirname(os.path.abspath(out))
+        base = os.path.basename(out)
         try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except BaseException:
+            _remove_stale_temporaries(directory, base)
+            while True:
+                tmp = os.path.join(directory, f".{base}{_TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
+                try:
+                    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+                    break
+                except FileExistsError:
+                    continue
+        except OSError as exc:
+            raise UsageError(f"--out {out}: cannot write ({exc.strerror})") from None
+        self.tmp = tmp
+        self.f = os.fdopen(fd, "wb", buffering=1 << 20)
+
+    def write(self, data: bytes) -> None:
         try:
-            os.unlink(tmp)
+            self.f.write(data)
+        except OSError as exc:
+            raise UsageError(f"--out {self.out or '<stdout spool>'}: cannot write ({exc.strerror})") from None
+        if not self._synced:
+            self._synced = True
+            # Test-only hook (tests/python/test_cli_reliability.py): say "the first record is
+            # spooled" through a FIFO, so a test can kill the run at a known point without sleeping.
+            sync = os.environ.get("INOVASI_TEST_SYNC_FIFO")
+            if sync:
+                self.f.flush()
+                with open(sync, "wb") as fifo:
+                    fifo.write(b"1")
+
+    def commit(self) -> None:
+        if self.out is None:
+            self.f.seek(0)
+            shutil.copyfileobj(self.f, sys.stdout.buffer, 1 << 20)
+            sys.stdout.buffer.flush()
+            self.f.close()
+            return
+        try:
+            self.f.flush()
+            os.fsync(self.f.fileno())
+            self.f.close()
+            os.replace(self.tmp, self.out)
+            self.tmp = None
+            dfd = os.open(os.path.dirname(os.path.abspath(self.out)), os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        except OSError as exc:
+            raise UsageError(f"--out {self.out}: cannot write ({exc.strerror})") from None
+
+    def discard(self) -> None:
+        try:
+            self.f.close()
         except OSError:
             pass
-        raise
+        if self.tmp is not None:
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
+            self.tmp = None
 
 
 def _fmt_points(x) -> str:
@@ -132,81 +228,114 @@ def _findings_table(records: Sequence[dict], verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _score_inputs(args) -> tuple[list[str], list[str]]:
-    """The JSON score line of every good record of every input (in order), and the errors."""
-    edition = None
-    if args.edition:
-        edition = _api.edition(args.edition)
+class _Stop(Exception):
+    """A bad record without --keep-going: the run ends, nothing is written."""
+
+
+def _prepare(args):
+    """Checks everything that can be checked before reading: the edition, the policy, the inputs."""
+    edition = _api.edition(args.edition) if args.edition else None
     if args.policy not in _api.policies():
         raise UsageError(f'--policy: "{args.policy}" is not one of: {", ".join(_api.policies())}')
-    lines: list[str] = []
-    errors: list[str] = []
     for name in args.files:
-        data = _read_input(name)
+        _check_readable(name)
+    return edition
+
+
+def _scored_batches(args, edition, errors: list) -> Iterator[list[str]]:
+    """The JSON scores of the good records of every input, in input order, a batch at a time as
+    the input is read. Each bad record is reported on stderr at once and appended to `errors`;
+    without --keep-going the first one stops the run (_Stop)."""
+    for name in args.files:
         source = "<stdin>" if name == "-" else name
-        if not data.strip():
-            errors.append(f"{source}: empty input: expected a JSON object per region")
-            continue
-        records = _api.score_many(data, edition, override_edition=edition is not None,
-                                  policy=args.policy, source=source,
-                                  max_innovations=args.max_innovations)
-        for _idx, _line, _col, js, err, _ptr in records:
-            if err is not None:
+        try:
+            f = None if name == "-" else open(name, "rb", buffering=0)
+        except OSError as exc:
+            raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
+        try:
+            try:
+                fd = sys.stdin.fileno() if f is None else f.fileno()
+            except (AttributeError, ValueError, OSError):
+                raise UsageError(f"{source}: cannot read (no standard input)") from None
+            stream = _core.ScoreStream(fd, edition, edition is not None, args.policy, source,
+                                       args.max_innovations)
+            seen = 0
+            while True:
+                try:
+                    batch = stream.next_batch(1024, 1 << 20)
+                except OSError as exc:
+                    raise UsageError(f"{source}: cannot read ({exc.strerror})") from None
+                if not batch:
+                    break
+                seen += len(batch)
+                good = []
+                for _idx, _line, _col, js, err, _ptr in batch:
+                    if err is None:
+                        good.append(js)
+                        continue
+                    errors.append(err)
+                    print(err, file=sys.stderr, flush=True)
+                    if not args.keep_going:
+                        raise _Stop()
+                if good:
+                    yield good
+            if not seen:
+                err = f"{source}: empty input: expected a JSON object per region"
                 errors.append(err)
-            else:
-                lines.append(js)
-    return lines, errors
+                print(err, file=sys.stderr, flush=True)
+                if not args.keep_going:
+                    raise _Stop()
+        finally:
+            if f is not None:
+                f.close()
 
 
-def _scored_or_status(args) -> tuple[list[str], list[str], int | None]:
-    """Scores every input and reports bad records on stderr. Returns the score lines, the
-    errors, and an exit status when nothing may be written (bad input without --keep-going)."""
-    lines, errors = _score_inputs(args)
-    for e in errors:
-        print(e, file=sys.stderr)
-    return lines, errors, EXIT_INPUT if errors and not args.keep_going else None
+def _run(args, per_batch, at_end=None) -> int:
+    """Streams every input through `per_batch(lines) -> bytes` into the spool (and `at_end()` ->
+    bytes for whole-run formats), then publishes the spool only if the run may write."""
+    edition = _prepare(args)
+    errors: list[str] = []
+    spool = _Spool(args.out)
+    try:
+        for lines in _scored_batches(args, edition, errors):
+            data = per_batch(lines)
+            if data:
+                spool.write(data)
+        if at_end is not None:
+            spool.write(at_end())
+        spool.commit()
+    except _Stop:
+        spool.discard()
+        return EXIT_INPUT
+    except BaseException:
+        spool.discard()
+        raise
+    return EXIT_INPUT if errors else EXIT_OK
 
 
 def _cmd_score(args) -> int:
-    lines, errors, status = _scored_or_status(args)
-    if status is not None:
-        return status
     if args.format == "table":
-        text = _table([json.loads(l) for l in lines])
-    else:
-        text = "".join(l + "\n" for l in lines)
-    _emit(args, text)
-    return EXIT_INPUT if errors else EXIT_OK
+        records: list[dict] = []
+        return _run(args, lambda lines: records.extend(json.loads(l) for l in lines),
+                    lambda: _table(records).encode("utf-8"))
+    return _run(args, lambda lines: "".join(l + "\n" for l in lines).encode("utf-8"))
 
 
 def _cmd_check(args) -> int:
-    lines, errors, status = _scored_or_status(args)
-    if status is not None:
-        return status
-    records = [json.loads(l) for l in lines]
     if args.format == "table":
-        text = _findings_table(records, args.verbose)
-    else:
+        records: list[dict] = []
+        return _run(args, lambda lines: records.extend(json.loads(l) for l in lines),
+                    lambda: _findings_table(records, args.verbose).encode("utf-8"))
+
+    def findings(lines):
         out = []
-        for r in records:
+        for l in lines:
+            r = json.loads(l)
             for f in r["findings"]:
                 out.append(json.dumps({"region": r["region"], "edition": r["edition"],
-                                       "policy": r["policy"], **f}, ensure_ascii=False))
-        text = "".join(l + "\n" for l in out)
-    _emit(args, text)
-    return EXIT_INPUT if errors else EXIT_OK
-
-
-def _emit(args, text: str) -> None:
-    data = text.encode("utf-8")
-    if args.out:
-        try:
-            _write_atomically(args.out, data)
-        except OSError as exc:
-            raise UsageError(f"--out {args.out}: cannot write ({exc.strerror})") from None
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+                                       "policy": r["policy"], **f}, ensure_ascii=False) + "\n")
+        return "".join(out).encode("utf-8")
+    return _run(args, findings)
 
 
 def _cmd_editions(args) -> int:
@@ -217,7 +346,11 @@ def _cmd_editions(args) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="inovasi", description="Exact scoring of the Indeks Inovasi Daerah (IID).")
+    p = argparse.ArgumentParser(
+        prog="inovasi", description="Exact scoring of the Indeks Inovasi Daerah (IID).",
+        epilog="Exit status: 0 success; 2 bad input (nothing written, or with --keep-going the "
+               "good records written and the bad ones reported); 1 internal error. Input is "
+               "streamed record by record; output appears only when the run succeeds.")
     sub = p.add_subparsers(dest="command", required=True)
 
     def common(sp):
@@ -227,9 +360,11 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--policy", default="self_assessed",
                         help="validation policy: self_assessed (default), supported, strict, assessor")
         sp.add_argument("--format", choices=["json", "table"], default="json")
-        sp.add_argument("--out", help="write here (atomically) instead of stdout")
+        sp.add_argument("--out", help="write here instead of stdout, atomically: only a run that "
+                        "succeeds replaces the file (temporary .NAME.inovasi-tmp-PID-* beside it)")
         sp.add_argument("--keep-going", action="store_true",
-                        help="score every good record and report every bad one (exit status still 2)")
+                        help="score every good record and report every bad one with its line "
+                        "(the output is written; exit status still 2)")
         sp.add_argument("--max-innovations", type=int, default=10000, help="limit per region")
         sp.add_argument("--verbose", action="store_true", help="check --format table: list info findings too")
 
@@ -241,6 +376,10 @@ def _parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=_cmd_check)
     sp = sub.add_parser("editions", help="list the shipped editions")
     sp.set_defaults(func=_cmd_editions)
+    from . import ranking
+    ranking.add_parser(sub)
+    from . import synth
+    synth.add_parser(sub)
     return p
 
 
