@@ -13,6 +13,21 @@ using namespace inovasi;
 
 namespace {
 
+// Under a sanitizer every code path still runs, on every 8th region: the sanitizer job looks
+// for memory and undefined-behaviour errors, and the full 552-region equality runs in the
+// normal build (the sanitized run would take most of CI's budget otherwise).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+constexpr std::size_t kStride = 8;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+constexpr std::size_t kStride = 8;
+#else
+constexpr std::size_t kStride = 1;
+#endif
+#else
+constexpr std::size_t kStride = 1;
+#endif
+
 const std::string& national_text() {
   static const std::string text = [] {
     std::ostringstream ss;
@@ -29,10 +44,12 @@ std::vector<Submission> parse_all(const std::string& edition) {
   RecordReader reader(national_text(), o);
   RecordResult r;
   std::vector<Submission> subs;
+  std::size_t records = 0;
   while (reader.next(r)) {
     EXPECT_FALSE(r.error) << r.error->what();
-    if (r.submission) subs.push_back(std::move(*r.submission));
+    if (r.submission && records++ % kStride == 0) subs.push_back(std::move(*r.submission));
   }
+  EXPECT_EQ(records, 552u);
   return subs;
 }
 
@@ -40,7 +57,7 @@ class National : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(National, BatchEqualsSingleRegionForEveryPolicyAndThreadCount) {
   const auto subs = parse_all(GetParam());
-  ASSERT_EQ(subs.size(), 552u);
+  ASSERT_EQ(subs.size(), (552u + kStride - 1) / kStride);
   for (Policy p : {Policy::self_assessed, Policy::supported, Policy::strict, Policy::assessor}) {
     std::vector<Score> single;
     single.reserve(subs.size());
