@@ -2,8 +2,13 @@
 # Installs everything inovasi needs on a fresh Debian 12 or 13 machine (as root), then builds
 # and installs the Python package (which also builds the C++ library and its tests, in one
 # CMake tree: build/py). Idempotent: a second run only rebuilds what changed.
+#
+#   scripts/setup.sh --sanitizers   only the system packages, plus clang and its sanitizer and
+#                                   libFuzzer runtime (CMake presets asan/tsan; no Python build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+SANITIZERS=0
+if [ "${1:-}" = "--sanitizers" ]; then SANITIZERS=1; fi
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 
@@ -20,6 +25,16 @@ boost_json_pkg() {
   return 1
 }
 
+# clang and the matching runtime package (Debian 12: clang 14 + libclang-rt-14-dev; Debian 13:
+# 19): the version is the one the `clang` package depends on, installed or apt's candidate.
+clang_rt_pkg() {
+  local deps
+  if have_pkg clang; then deps=$(dpkg-query -W -f='${Depends}' clang)
+  else deps=$(apt-cache show clang 2>/dev/null | sed -n 's/^Depends: //p' | head -n 1); fi
+  deps=$(grep -o 'clang-[0-9][0-9]*' <<<"$deps" | head -n 1)
+  [ -n "$deps" ] && echo "libclang-rt-${deps#clang-}-dev"
+}
+
 need_apt=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 base_pkgs=(g++ make libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev)
@@ -27,6 +42,11 @@ for p in "${base_pkgs[@]}"; do have_pkg "$p" || need_apt+=("$p"); done
 if ! ls /usr/lib/*/cmake/boost_json-*/boost_json-config.cmake >/dev/null 2>&1 \
    && ! ls /usr/lib/cmake/boost_json-*/boost_json-config.cmake >/dev/null 2>&1; then
   need_apt+=("__boost_json__")
+fi
+if [ "$SANITIZERS" = 1 ]; then
+  have_pkg clang || need_apt+=(clang)
+  rt=$(clang_rt_pkg || true)
+  if [ -z "$rt" ] || ! have_pkg "$rt"; then need_apt+=("__clang_rt__"); fi
 fi
 if [ "${#need_apt[@]}" -gt 0 ]; then
   log "installing system packages: ${need_apt[*]}"
@@ -37,6 +57,9 @@ if [ "${#need_apt[@]}" -gt 0 ]; then
     if [ "$p" = "__boost_json__" ]; then
       bj=$(boost_json_pkg) || { log "no Boost.JSON package found in apt"; exit 1; }
       pkgs+=("$bj")
+    elif [ "$p" = "__clang_rt__" ]; then
+      rt=$(clang_rt_pkg) || { log "cannot tell which libclang-rt-*-dev matches clang"; exit 1; }
+      pkgs+=("$rt")
     else
       pkgs+=("$p")
     fi
@@ -56,6 +79,11 @@ done
 if [ "${#py_need[@]}" -gt 0 ]; then
   log "installing Python packages: ${py_need[*]}"
   "$PY" -m pip install -q "${py_need[@]}"
+fi
+
+if [ "$SANITIZERS" = 1 ]; then
+  log "sanitizer toolchain ready: $(clang++ --version | head -n 1), $(clang_rt_pkg)"
+  exit 0
 fi
 
 # --- Build and install inovasi (C++ core, tests, Python extension: one CMake tree) ----------

@@ -1,0 +1,65 @@
+// JSON Lines streaming: RecordReader over arbitrary bytes; every good record is scored. The
+// reader reports bad records as values (RecordResult::error), so nothing may be thrown at all,
+// and it must make progress: at most one record per input byte. Each good record is scored under
+// one policy (rotating with the record number), which keeps runs fast on many-record inputs;
+// fuzz_submission covers every policy on each record it parses.
+//
+// Differential check: RecordStream reading the same bytes in small chunks (1..64 bytes, and
+// reads shorter than asked, picked by the input's last byte) must give exactly the reader's
+// records: index, line, column, the error message, or a submission of the same region.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "fuzz_common.hpp"
+#include "inovasi/edition.hpp"
+#include "inovasi/submission.hpp"
+
+namespace {
+
+bool same(const inovasi::RecordResult& a, const inovasi::RecordResult& b) {
+  if (a.index != b.index || a.line != b.line || a.column != b.column) return false;
+  if (a.error.has_value() != b.error.has_value() || a.submission.has_value() != b.submission.has_value()) return false;
+  if (a.error) return std::string(a.error->what()) == b.error->what() && a.error->pointer() == b.error->pointer();
+  return a.submission->region.code == b.submission->region.code &&
+         a.submission->innovations.size() == b.submission->innovations.size() &&
+         a.submission->edition->name == b.submission->edition->name;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const inovasi::EditionPtr edition = inovasi::builtin_edition("iid-2026");
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  inovasi::ParseOptions o;
+  o.edition = edition;
+  o.source = "fuzz.jsonl";
+
+  const std::uint8_t knob = size ? data[size - 1] : 0;
+  const std::size_t chunk = 1 + knob % 64, short_read = 1 + knob / 64;  // reads of <= 1..4 bytes
+  std::size_t at = 0, reads = 0;
+  inovasi::RecordStream stream(
+      [&](char* buf, std::size_t cap) {
+        // Every other read is short, so records straddle chunk and read boundaries.
+        std::size_t n = std::min({cap, size - at, ++reads % 2 ? short_read : cap});
+        std::memcpy(buf, text.data() + at, n);
+        at += n;
+        return n;
+      },
+      o, chunk);
+
+  inovasi::RecordReader reader(text, o);
+  inovasi::RecordResult r, s;
+  std::size_t records = 0;
+  while (reader.next(r)) {
+    if (++records > size) __builtin_trap();  // no progress
+    if (r.submission.has_value() == r.error.has_value()) __builtin_trap();
+    if (!stream.next(s) || !same(r, s)) __builtin_trap();  // the stream differs from the reader
+    if (r.submission) inovasi_fuzz::score_under(*r.submission, inovasi_fuzz::kPolicies[r.index % 4]);
+  }
+  if (stream.next(s)) __builtin_trap();  // the stream has more records than the reader
+  return 0;
+}
