@@ -48,8 +48,8 @@ struct Plan {
   // (every shipped edition: K 20, scale 100, weights 1–4, levels ≤ 3).
   bool simd = false;
   std::int64_t scale = 1;
-  alignas(32) std::int8_t weights[32] = {};  // weight_h / scale, zero past K
-  alignas(32) std::uint8_t in_row[32] = {};  // 0xFF for the K bytes of the innovation
+  // weight_h / scale by status code (zeros, the weights, zeros), zero past K
+  alignas(32) std::int8_t weights_by_status[3][32] = {};
   int flush_every = 1;                       // innovations before 16-bit lane sums are widened
 
   explicit Plan(const Edition& e) : ed(&e) {
@@ -79,8 +79,7 @@ struct Plan {
     if (K > 0 && K <= 32 && nonneg && wmax <= 127 && 2 * wmax * level_max <= 32767) {
       simd = true;
       for (std::size_t k = 0; k < K; ++k) {
-        weights[k] = static_cast<std::int8_t>(inv_w[k] / scale);
-        in_row[k] = 0xFF;
+        weights_by_status[kSubmitted][k] = static_cast<std::int8_t>(inv_w[k] / scale);
       }
       flush_every = static_cast<int>(std::max<std::int64_t>(1, 32767 / std::max<std::int64_t>(1, 2 * wmax * level_max)));
     }
@@ -95,7 +94,7 @@ std::int64_t innovation_points(const Plan& P, const std::uint8_t* lev, const std
 }
 
 // Σ of the points of the submitted innovations in [a, b) (hundredths); `mx` gets the largest
-// claimed level of every innovation (validation rides along the same read).
+// claimed level read: the validation rides along the same read.
 std::int64_t region_points_scalar(const Plan& P, const ColumnsView& c, std::size_t a, std::size_t b,
                                   std::uint8_t& mx) {
   std::int64_t sum = 0;
@@ -118,44 +117,59 @@ __attribute__((target("avx2"))) inline __m256i widen_avx2(__m256i acc64, __m256i
   return _mm256_add_epi64(acc64, _mm256_cvtepi32_epi64(_mm256_extracti128_si256(t, 1)));
 }
 
-// As region_points_scalar, one 32-byte load per innovation (the bytes past K belong to the
-// next innovation and meet zero weights). Innovations whose load would run past the end of
-// the matrix go to the scalar loop.
+// As region_points_scalar, one 32-byte load per innovation: the bytes past K belong to the
+// next innovations and meet zero weights (they may raise `mx`, which the caller then checks
+// exactly). Innovations whose load would run past the end of the matrix go to the scalar loop.
+template <bool Caps>
 __attribute__((target("avx2"))) std::int64_t region_points_avx2(const Plan& P, const ColumnsView& c,
                                                                  std::size_t a, std::size_t b, std::uint8_t& mx) {
   const std::size_t bytes = c.innovations * P.K;
   const std::size_t fits = bytes >= 32 ? (bytes - 32) / P.K + 1 : 0;  // innovations with a full load
   const std::size_t e = std::min(b, std::max(a, fits));
   const __m256i zero = _mm256_setzero_si256();
-  const __m256i w = _mm256_load_si256(reinterpret_cast<const __m256i*>(P.weights));
-  const __m256i row = _mm256_load_si256(reinterpret_cast<const __m256i*>(P.in_row));
   __m256i acc16 = zero, acc64 = zero, vmax = zero;
-  int it = 0;
   const std::uint8_t* lev = c.innovation_levels + a * P.K;
-  const std::uint8_t* cap = c.innovation_caps ? c.innovation_caps + a * P.K : nullptr;
-  for (std::size_t j = a; j < e; ++j, lev += P.K) {
-    __m256i l = _mm256_and_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(lev)), row);
-    vmax = _mm256_max_epu8(vmax, l);
-    if (cap) {
-      l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(cap)));
-      cap += P.K;
+  const std::uint8_t* cap = Caps ? c.innovation_caps + a * P.K : nullptr;
+  const std::uint8_t* st = c.status;
+  for (std::size_t j = a; j < e;) {
+    // Up to flush_every innovations in 16-bit lanes (two accumulators, alternating), then widen.
+    const std::size_t stop = std::min(e, j + static_cast<std::size_t>(P.flush_every));
+    __m256i acc16b = zero;
+    for (; j + 1 < stop; j += 2, lev += 2 * P.K) {
+      __m256i l0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lev));
+      __m256i l1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lev + P.K));
+      vmax = _mm256_max_epu8(vmax, _mm256_max_epu8(l0, l1));
+      if constexpr (Caps) {
+        l0 = _mm256_min_epu8(l0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(cap)));
+        l1 = _mm256_min_epu8(l1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(cap + P.K)));
+        cap += 2 * P.K;
+      }
+      // Only submitted innovations score: the status (checked ≤ 2 by the caller) picks the
+      // weights, all zero for rejected and uncounted ones.
+      acc16 = _mm256_add_epi16(acc16, _mm256_maddubs_epi16(l0, _mm256_load_si256(reinterpret_cast<const __m256i*>(P.weights_by_status[st[j]]))));
+      acc16b = _mm256_add_epi16(acc16b, _mm256_maddubs_epi16(l1, _mm256_load_si256(reinterpret_cast<const __m256i*>(P.weights_by_status[st[j + 1]]))));
     }
-    // Only submitted innovations score: a rejected or uncounted one is masked to zero.
-    const __m256i keep = _mm256_set1_epi8(static_cast<char>(-static_cast<int>(c.status[j] == kSubmitted)));
-    acc16 = _mm256_add_epi16(acc16, _mm256_maddubs_epi16(_mm256_and_si256(l, keep), w));
-    if (++it == P.flush_every) {
-      acc64 = widen_avx2(acc64, acc16);
-      acc16 = zero;
-      it = 0;
+    if (j < stop) {
+      __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lev));
+      vmax = _mm256_max_epu8(vmax, l);
+      if constexpr (Caps) {
+        l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(cap)));
+        cap += P.K;
+      }
+      acc16 = _mm256_add_epi16(acc16, _mm256_maddubs_epi16(l, _mm256_load_si256(reinterpret_cast<const __m256i*>(P.weights_by_status[st[j]]))));
+      ++j;
+      lev += P.K;
     }
+    // Each accumulator took at most half of flush_every steps, so their sum still fits.
+    acc64 = widen_avx2(acc64, _mm256_add_epi16(acc16, acc16b));
+    acc16 = zero;
   }
-  acc64 = widen_avx2(acc64, acc16);
   alignas(32) std::int64_t lanes[4];
   _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), acc64);
-  alignas(32) std::uint8_t maxes[32];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(maxes), vmax);
-  std::uint8_t m = 0;
-  for (auto x : maxes) m = std::max(m, x);
+  // Any byte above the maximum? (then the caller finds it exactly)
+  const __m256i limit = _mm256_set1_epi8(static_cast<char>(P.level_max));
+  const bool over = _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(vmax, limit), limit)) != -1;
+  const std::uint8_t m = over ? 255 : 0;
   mx = std::max(mx, m);
   return (lanes[0] + lanes[1] + lanes[2] + lanes[3]) * P.scale + region_points_scalar(P, c, e, b, mx);
 }
@@ -171,7 +185,8 @@ bool cpu_has_avx2() {
 
 std::int64_t region_points(const Plan& P, const ColumnsView& c, std::size_t a, std::size_t b, std::uint8_t& mx) {
 #ifdef INOVASI_X86_DISPATCH
-  if (P.simd && cpu_has_avx2()) return region_points_avx2(P, c, a, b, mx);
+  if (P.simd && cpu_has_avx2())
+    return c.innovation_caps ? region_points_avx2<true>(P, c, a, b, mx) : region_points_avx2<false>(P, c, a, b, mx);
 #endif
   return region_points_scalar(P, c, a, b, mx);
 }
@@ -180,8 +195,10 @@ std::string cell(const char* matrix, std::size_t i, std::size_t k) {
   return std::string("/") + matrix + "/" + std::to_string(i) + "/" + std::to_string(k);
 }
 
-[[noreturn]] void level_error(const Plan& P, const char* matrix, const std::uint8_t* m, std::size_t width,
-                              std::size_t first_row, std::size_t rows) {
+// Throws for the first level above the edition's maximum in rows [first_row, first_row + rows)
+// of a matrix, if there is one (a fast scan may have seen a later region's bytes).
+void check_levels(const Plan& P, const char* matrix, const std::uint8_t* m, std::size_t width, std::size_t first_row,
+                  std::size_t rows) {
   for (std::size_t i = first_row; i < first_row + rows; ++i)
     for (std::size_t k = 0; k < width; ++k)
       if (m[i * width + k] > P.level_max) {
@@ -189,7 +206,6 @@ std::string cell(const char* matrix, std::size_t i, std::size_t k) {
         throw InputError(cell(matrix, i, k), "level " + std::to_string(m[i * width + k]) + " on indicator " + r.key +
                                                  " is above the edition's maximum " + std::to_string(P.level_max));
       }
-  throw InputError(std::string("/") + matrix, "level above the edition's maximum");  // not reached
 }
 
 void score_range(const Plan& P, const ColumnsView& c, const BatchOutputView& out, std::size_t r0, std::size_t r1) {
@@ -201,7 +217,7 @@ void score_range(const Plan& P, const ColumnsView& c, const BatchOutputView& out
     const std::uint8_t* gc = c.government_caps ? c.government_caps + r * P.G : nullptr;
     for (std::size_t k = 0; k < P.G; ++k) {
       std::uint8_t l = gl[k];
-      if (l > P.level_max) level_error(P, "government_levels", c.government_levels, P.G, r, 1);
+      if (l > P.level_max) check_levels(P, "government_levels", c.government_levels, P.G, r, 1);
       if (gc) l = std::min(l, gc[k]);
       gov += P.gov_w[k] * l;
     }
@@ -222,7 +238,7 @@ void score_range(const Plan& P, const ColumnsView& c, const BatchOutputView& out
                                                                " is not 0 (not counted), 1 (submitted) or 2 (rejected)");
     std::uint8_t mx = 0;
     std::int64_t inv_sum = region_points(P, c, a, b, mx);
-    if (mx > P.level_max) level_error(P, "innovation_levels", c.innovation_levels, P.K, a, b - a);
+    if (mx > P.level_max) check_levels(P, "innovation_levels", c.innovation_levels, P.K, a, b - a);
     if (!P.mandatory.empty())
       for (std::size_t j = a; j < b; ++j) {
         if (st[j] != kSubmitted) continue;
@@ -307,16 +323,17 @@ void score_batch(const ColumnsView& c, const BatchOutputView& out, int threads) 
   // Each range stops at its first bad value; the earliest range's error is the one a
   // single-threaded run would have raised, so errors do not depend on the thread count.
   std::vector<std::exception_ptr> errors(T);
+  auto run_range = [&](std::size_t t) {
+    try {
+      score_range(plan, c, out, cut[t], cut[t + 1]);
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
   std::vector<std::thread> pool;
-  pool.reserve(T);
-  for (std::size_t t = 0; t < T; ++t)
-    pool.emplace_back([&, t] {
-      try {
-        score_range(plan, c, out, cut[t], cut[t + 1]);
-      } catch (...) {
-        errors[t] = std::current_exception();
-      }
-    });
+  pool.reserve(T - 1);
+  for (std::size_t t = 1; t < T; ++t) pool.emplace_back(run_range, t);
+  run_range(0);  // the calling thread takes the first range
   for (auto& th : pool) th.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
