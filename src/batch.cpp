@@ -211,18 +211,27 @@ void check_levels(const Plan& P, const char* matrix, const std::uint8_t* m, std:
 void score_range(const Plan& P, const ColumnsView& c, const BatchOutputView& out, std::size_t r0, std::size_t r1) {
   const Edition& ed = *P.ed;
   for (std::size_t r = r0; r < r1; ++r) {
-    // Government aspect.
-    std::int64_t gov = 0;
+    // Government aspect: branch-free (the compiler vectorises it); the range check after.
     const std::uint8_t* gl = c.government_levels + r * P.G;
     const std::uint8_t* gc = c.government_caps ? c.government_caps + r * P.G : nullptr;
-    for (std::size_t k = 0; k < P.G; ++k) {
-      std::uint8_t l = gl[k];
-      if (l > P.level_max) check_levels(P, "government_levels", c.government_levels, P.G, r, 1);
-      if (gc) l = std::min(l, gc[k]);
-      gov += P.gov_w[k] * l;
+    const std::int64_t* gw = P.gov_w.data();
+    const std::size_t G = P.G;
+    std::int64_t gov = 0;
+    std::uint8_t gmax = 0;
+    if (gc) {
+      for (std::size_t k = 0; k < G; ++k) {
+        gmax = std::max(gmax, gl[k]);
+        gov += gw[k] * std::min(gl[k], gc[k]);
+      }
+    } else {
+      for (std::size_t k = 0; k < G; ++k) {
+        gmax = std::max(gmax, gl[k]);
+        gov += gw[k] * gl[k];
+      }
     }
+    if (gmax > P.level_max) check_levels(P, "government_levels", c.government_levels, G, r, 1);
 
-    // Innovation aspect: the whole block at once, then take back what does not score.
+    // Innovation aspect: every innovation in one pass of the kernel.
     const auto a = static_cast<std::size_t>(c.region_offsets[r]), b = static_cast<std::size_t>(c.region_offsets[r + 1]);
     const std::uint8_t* st = c.status;
     int n = 0;
