@@ -21,3 +21,9 @@ py::dict columns_to_dict(inovasi::Columns&& columns);
 struct PyEdition {
   inovasi::EditionPtr ptr;
 };
+
+// An edition argument: an Edition object, a shipped edition's name or an edition file's path.
+inline inovasi::EditionPtr edition_arg(const py::object& e) {
+  if (py::isinstance<PyEdition>(e)) return e.cast<PyEdition>().ptr;
+  return inovasi::resolve_edition(e.cast<std::string>());
+}

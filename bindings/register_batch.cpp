@@ -61,16 +61,11 @@ const T* view_of(const py::object& obj, const char* name, const std::vector<py::
   return static_cast<const T*>(a.data());
 }
 
-inovasi::EditionPtr edition_of(const py::object& e) {
-  if (py::isinstance<PyEdition>(e)) return e.cast<PyEdition>().ptr;
-  return inovasi::resolve_edition(e.cast<std::string>());
-}
-
 py::dict score_arrays(const py::object& edition, const py::object& government_levels,
                       const py::object& innovation_levels, const py::object& region_offsets, const py::object& status,
                       const py::object& affairs, const py::object& government_caps,
                       const py::object& innovation_caps, int threads) {
-  inovasi::EditionPtr ed = edition_of(edition);
+  inovasi::EditionPtr ed = edition_arg(edition);
   const auto G = static_cast<py::ssize_t>(ed->government_rows.size());
   const auto K = static_cast<py::ssize_t>(ed->innovation_rows.size());
   // Sizes come from the offsets and the innovation matrix; every other shape is checked against them.
@@ -152,7 +147,7 @@ void register_batch(py::module_& m) {
         inovasi::ParseOptions o;
         o.source = source;
         if (!edition.is_none()) {
-          o.edition = edition_of(edition);
+          o.edition = edition_arg(edition);
           o.override_edition = true;
         }
         const inovasi::Policy p = inovasi::policy_from_string(policy);

@@ -37,6 +37,30 @@ const inovasi::ParseLimits kDefaults{};
 // Scores the records of a file descriptor as they are read (inovasi::RecordStream), handing
 // them to Python in batches; reading, parsing and scoring run without the GIL. The descriptor
 // stays the caller's and must stay open while the stream is used.
+// One record of a scoring run as Python gets it: (index, line, column, score JSON or None,
+// error or None, pointer or None). Shared by score_records and ScoreStream.
+struct RecordOut {
+  std::size_t index, line, column;
+  std::optional<std::string> json, error, pointer;
+};
+
+RecordOut scored(const inovasi::RecordResult& r, const inovasi::ScoreOptions& options) {
+  RecordOut o{r.index, r.line, r.column, {}, {}, {}};
+  if (r.error) {
+    o.error = r.error->what();
+    if (!r.error->pointer().empty()) o.pointer = r.error->pointer();
+  } else {
+    o.json = inovasi::to_json(inovasi::score(*r.submission, options), *r.submission->edition);
+  }
+  return o;
+}
+
+py::list to_python(const std::vector<RecordOut>& outs) {
+  py::list result;
+  for (const auto& o : outs) result.append(py::make_tuple(o.index, o.line, o.column, o.json, o.error, o.pointer));
+  return result;
+}
+
 class PyScoreStream {
  public:
   PyScoreStream(int fd, inovasi::ParseOptions options, inovasi::ScoreOptions score_options, std::size_t chunk_bytes)
@@ -47,11 +71,7 @@ class PyScoreStream {
   // ready once one record is (so a pipe's records are not held back). [] at the end of input.
   // A read error raises OSError; a signal during a blocking read runs Python's handlers.
   py::list next_batch(std::size_t max_records, std::size_t max_bytes) {
-    struct Out {
-      std::size_t index, line, column;
-      std::optional<std::string> json, error, pointer;
-    };
-    std::vector<Out> outs;
+    std::vector<RecordOut> outs;
     std::lock_guard<std::mutex> lock(mutex_);
     for (;;) {
       int read_errno = 0;
@@ -62,15 +82,8 @@ class PyScoreStream {
           inovasi::RecordResult r;
           while (outs.size() < std::max<std::size_t>(max_records, 1) && bytes < max_bytes) {
             if (stream_.try_next(r)) {
-              Out o{r.index, r.line, r.column, {}, {}, {}};
-              if (r.error) {
-                o.error = r.error->what();
-                if (!r.error->pointer().empty()) o.pointer = r.error->pointer();
-              } else {
-                o.json = inovasi::to_json(inovasi::score(*r.submission, score_options_), *r.submission->edition);
-                bytes += o.json->size();
-              }
-              outs.push_back(std::move(o));
+              outs.push_back(scored(r, score_options_));
+              if (outs.back().json) bytes += outs.back().json->size();
             } else if (stream_.at_end() || !outs.empty()) {
               break;
             } else {
@@ -91,9 +104,7 @@ class PyScoreStream {
       }
       break;
     }
-    py::list result;
-    for (auto& o : outs) result.append(py::make_tuple(o.index, o.line, o.column, o.json, o.error, o.pointer));
-    return result;
+    return to_python(outs);
   }
 
   std::uint64_t bytes_read() const { return stream_.bytes_read(); }
@@ -171,30 +182,14 @@ void register_scoring(py::module_& m) {
         auto opt = make_options(edition, override_edition, source, max_innovations, max_depth, max_document_bytes);
         inovasi::ScoreOptions so;
         so.policy = inovasi::policy_from_string(policy);
-        struct Out {
-          std::size_t index, line, column;
-          std::optional<std::string> json, error, pointer;
-        };
-        std::vector<Out> outs;
+        std::vector<RecordOut> outs;
         {
           py::gil_scoped_release release;
           inovasi::RecordReader reader(text, opt);
           inovasi::RecordResult r;
-          while (reader.next(r)) {
-            Out o{r.index, r.line, r.column, {}, {}, {}};
-            if (r.error) {
-              o.error = r.error->what();
-              if (!r.error->pointer().empty()) o.pointer = r.error->pointer();
-            } else {
-              o.json = inovasi::to_json(inovasi::score(*r.submission, so), *r.submission->edition);
-            }
-            outs.push_back(std::move(o));
-          }
+          while (reader.next(r)) outs.push_back(scored(r, so));
         }
-        py::list result;
-        for (auto& o : outs)
-          result.append(py::make_tuple(o.index, o.line, o.column, o.json, o.error, o.pointer));
-        return result;
+        return to_python(outs);
       },
       py::arg("text"), py::arg("edition") = py::none(), py::arg("override_edition") = false,
       py::arg("policy") = "self_assessed", py::arg("source") = "", py::arg("max_innovations") = kDefaults.max_innovations,

@@ -19,8 +19,7 @@ inovasi::SynthOptions options(std::uint64_t seed, std::optional<std::size_t> inn
   o.profile = profile;
   o.target_innovations = innovations.value_or(0);
   o.regions = regions.value_or(0);
-  if (py::isinstance<PyEdition>(edition)) o.edition = edition.cast<PyEdition>().ptr;
-  else if (!edition.is_none()) o.edition = inovasi::resolve_edition(edition.cast<std::string>());
+  if (!edition.is_none()) o.edition = edition_arg(edition);
   return o;
 }
 

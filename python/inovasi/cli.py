@@ -13,15 +13,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
-import secrets
 import shutil
 import stat
 import sys
 import tempfile
 from typing import Iterable, Iterator, Sequence
 
-from . import _api, _core
+from . import _api, _core, _files
 from ._api import InputError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -45,38 +43,6 @@ def _check_readable(name: str) -> None:
         raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
 
 
-# Temporary output files are named .<name>.inovasi-tmp-<pid>-<random> next to --out: never
-# mistaken for output (hidden, marked), and one whose process is gone (a killed run) is removed
-# by the next run for the same output.
-_TMP_MARK = ".inovasi-tmp-"
-_TMP_TAIL = re.compile(r"(\d+)-[0-9a-f]+")
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's live process
-        return True
-    return True
-
-
-def _remove_stale_temporaries(directory: str, base: str) -> None:
-    prefix = f".{base}{_TMP_MARK}"
-    try:
-        names = os.listdir(directory)
-    except OSError:
-        return
-    for name in names:
-        m = _TMP_TAIL.fullmatch(name[len(prefix):]) if name.startswith(prefix) else None
-        if m and int(m.group(1)) != os.getpid() and not _pid_alive(int(m.group(1))):
-            try:
-                os.unlink(os.path.join(directory, name))
-            except OSError:
-                pass
-
-
 class _Spool:
     """Output held back until the run succeeds, never in memory for a big run. With --out: a
     temporary file next to the target, fsync'ed and renamed over it at the end (the old file
@@ -89,17 +55,8 @@ class _Spool:
         if out is None:
             self.f = tempfile.SpooledTemporaryFile(max_size=8 << 20)
             return
-        directory = os.path.dirname(os.path.abspath(out))
-        base = os.path.basename(out)
         try:
-            _remove_stale_temporaries(directory, base)
-            while True:
-                tmp = os.path.join(directory, f".{base}{_TMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
-                try:
-                    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
-                    break
-                except FileExistsError:
-                    continue
+            fd, tmp = _files.create_temporary(out)
         except OSError as exc:
             raise UsageError(f"--out {out}: cannot write ({exc.strerror})") from None
         self.tmp = tmp
@@ -131,13 +88,8 @@ class _Spool:
             self.f.flush()
             os.fsync(self.f.fileno())
             self.f.close()
-            os.replace(self.tmp, self.out)
+            _files.publish(self.tmp, self.out)
             self.tmp = None
-            dfd = os.open(os.path.dirname(os.path.abspath(self.out)), os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
         except OSError as exc:
             raise UsageError(f"--out {self.out}: cannot write ({exc.strerror})") from None
 

@@ -13,7 +13,7 @@ import sys
 import time
 from typing import Optional, Sequence
 
-from . import batch
+from . import _files, batch
 
 TYPE_TITLES = {"province": "Provinsi", "kabupaten": "Kabupaten", "kota": "Kota"}
 
@@ -81,13 +81,8 @@ def run(args) -> int:
         print(f"inovasi: {exc.filename}: cannot read ({exc.strerror})", file=sys.stderr)
         return 2
     if args.csv:
-        tmp = f"{args.csv}.inovasi-tmp-{os.getpid()}"
-        try:
+        with _files.replaced_atomically(args.csv) as tmp:
             df.to_csv(tmp, index=False)
-            os.replace(tmp, args.csv)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
     sys.stdout.write(render(df, args.top, args.policy))
     sys.stdout.write(f"\n({time.perf_counter() - t0:.2f} s)\n")
     return 0

@@ -18,11 +18,10 @@ import hashlib
 import json
 import os
 import pathlib
-import secrets
 import sys
 from typing import Any, Optional, Union
 
-from . import _core
+from . import _core, _files
 from ._api import InputError
 
 __all__ = ["generate", "write_jsonl", "write_parquet", "national_dataset", "NATIONAL", "profiles",
@@ -139,13 +138,8 @@ def write_parquet(path: PathLike, seed: int = 2024, innovations: Optional[int] =
     out.mkdir(parents=True, exist_ok=True)
     for name, table in (("regions.parquet", pa.table(reg).replace_schema_metadata(meta)),
                         ("innovations.parquet", pa.table(inv).replace_schema_metadata(meta))):
-        tmp = out / f".{name}.inovasi-tmp-{os.getpid()}-{secrets.token_hex(4)}"
-        try:
+        with _files.replaced_atomically(out / name) as tmp:
             pq.write_table(table, tmp)
-            os.replace(tmp, out / name)
-        finally:
-            if tmp.exists():
-                tmp.unlink()
     return out
 
 
