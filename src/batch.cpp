@@ -1,6 +1,7 @@
 #include "inovasi/batch.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <numeric>
 #include <bit>
@@ -8,6 +9,7 @@
 #include <thread>
 
 #include "arith.hpp"
+#include "pool.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -33,6 +35,10 @@ ColumnsView Columns::view() const {
 
 namespace {
 
+// Chunks of regions per thread: enough that a late or slowed thread costs the run little, few
+// enough that taking one (an atomic increment) is free next to scoring it.
+constexpr std::size_t kChunksPerThread = 32;
+
 // Everything the inner loops need from the edition, computed once per call.
 struct Plan {
   const Edition* ed = nullptr;
@@ -51,6 +57,12 @@ struct Plan {
   // weight_h / scale by status code (zeros, the weights, zeros), zero past K
   alignas(32) std::int8_t weights_by_status[3][32] = {};
   int flush_every = 1;                       // innovations before 16-bit lane sums are widened
+  std::size_t full_loads = 0;                // innovations whose 32-byte load stays inside the matrix
+  // The government rows likewise (G ≤ 32, weight_h / gov_scale a signed byte): one load per region.
+  bool gov_simd = false;
+  std::int64_t gov_scale = 1;
+  alignas(32) std::int8_t gov_weights[32] = {};
+  std::size_t gov_full_loads = 0;            // regions whose 32-byte load stays inside the matrix
 
   explicit Plan(const Edition& e) : ed(&e) {
     G = e.government_rows.size();
@@ -83,6 +95,24 @@ struct Plan {
       }
       flush_every = static_cast<int>(std::max<std::int64_t>(1, 32767 / std::max<std::int64_t>(1, 2 * wmax * level_max)));
     }
+    std::int64_t gg = 0, gmax = 0;
+    bool gnonneg = true;
+    for (auto w : gov_w) gg = std::gcd(gg, w);
+    gov_scale = gg > 0 ? gg : 1;
+    for (auto w : gov_w) { gmax = std::max(gmax, w / gov_scale); gnonneg = gnonneg && w >= 0; }
+    // One region's 16 lane sums take two bytes each: 2 × gmax × 255 must fit an int16.
+    if (G > 0 && G <= 32 && gnonneg && gmax <= 127 && 2 * gmax * 255 <= 32767) {
+      gov_simd = true;
+      for (std::size_t k = 0; k < G; ++k) gov_weights[k] = static_cast<std::int8_t>(gov_w[k] / gov_scale);
+    }
+  }
+
+  // Per call: how many rows of each matrix can be read with a full 32-byte load.
+  void size_for(const ColumnsView& c) {
+    const std::size_t bytes = c.innovations * K;
+    full_loads = K > 0 && bytes >= 32 ? (bytes - 32) / K + 1 : 0;
+    const std::size_t gbytes = c.regions * G;
+    gov_full_loads = G > 0 && gbytes >= 32 ? (gbytes - 32) / G + 1 : 0;
   }
 };
 
@@ -110,6 +140,8 @@ std::int64_t region_points_scalar(const Plan& P, const ColumnsView& c, std::size
 }
 
 #ifdef INOVASI_X86_DISPATCH
+constexpr std::size_t kPrefetchBytes = 1024;
+
 // Adds the 16 int16 lanes of acc16, pairwise, to the four int64 lanes of acc64.
 __attribute__((target("avx2"))) inline __m256i widen_avx2(__m256i acc64, __m256i acc16) {
   __m256i t = _mm256_madd_epi16(acc16, _mm256_set1_epi16(1));  // 8 × int32
@@ -123,9 +155,7 @@ __attribute__((target("avx2"))) inline __m256i widen_avx2(__m256i acc64, __m256i
 template <bool Caps>
 __attribute__((target("avx2"))) std::int64_t region_points_avx2(const Plan& P, const ColumnsView& c,
                                                                  std::size_t a, std::size_t b, std::uint8_t& mx) {
-  const std::size_t bytes = c.innovations * P.K;
-  const std::size_t fits = bytes >= 32 ? (bytes - 32) / P.K + 1 : 0;  // innovations with a full load
-  const std::size_t e = std::min(b, std::max(a, fits));
+  const std::size_t e = std::min(b, std::max(a, P.full_loads));
   const __m256i zero = _mm256_setzero_si256();
   __m256i acc16 = zero, acc64 = zero, vmax = zero;
   const std::uint8_t* lev = c.innovation_levels + a * P.K;
@@ -136,6 +166,7 @@ __attribute__((target("avx2"))) std::int64_t region_points_avx2(const Plan& P, c
     const std::size_t stop = std::min(e, j + static_cast<std::size_t>(P.flush_every));
     __m256i acc16b = zero;
     for (; j + 1 < stop; j += 2, lev += 2 * P.K) {
+      _mm_prefetch(reinterpret_cast<const char*>(lev) + kPrefetchBytes, _MM_HINT_T0);
       __m256i l0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lev));
       __m256i l1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lev + P.K));
       vmax = _mm256_max_epu8(vmax, _mm256_max_epu8(l0, l1));
@@ -183,13 +214,23 @@ bool cpu_has_avx2() {
 }
 #endif
 
-std::int64_t region_points(const Plan& P, const ColumnsView& c, std::size_t a, std::size_t b, std::uint8_t& mx) {
 #ifdef INOVASI_X86_DISPATCH
-  if (P.simd && cpu_has_avx2())
-    return c.innovation_caps ? region_points_avx2<true>(P, c, a, b, mx) : region_points_avx2<false>(P, c, a, b, mx);
-#endif
-  return region_points_scalar(P, c, a, b, mx);
+// One region's government points (hundredths) in one 32-byte load: the bytes past G belong to the
+// next region and meet zero weights (they may raise `mx`, which the caller then checks exactly).
+__attribute__((target("avx2"))) inline std::int64_t government_points_avx2(const Plan& P, const std::uint8_t* gl,
+                                                                          const std::uint8_t* gc, std::uint8_t& mx) {
+  __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(gl));
+  const __m256i limit = _mm256_set1_epi8(static_cast<char>(P.level_max));
+  if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(l, limit), limit)) != -1) mx = 255;
+  if (gc) l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(gc)));
+  __m256i t = _mm256_madd_epi16(_mm256_maddubs_epi16(l, _mm256_load_si256(reinterpret_cast<const __m256i*>(P.gov_weights))),
+                                _mm256_set1_epi16(1));  // 8 × int32
+  __m128i h = _mm_add_epi32(_mm256_castsi256_si128(t), _mm256_extracti128_si256(t, 1));
+  h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0x4e));
+  h = _mm_add_epi32(h, _mm_shuffle_epi32(h, 0xb1));
+  return static_cast<std::int64_t>(_mm_cvtsi128_si32(h)) * P.gov_scale;
 }
+#endif
 
 std::string cell(const char* matrix, std::size_t i, std::size_t k) {
   return std::string("/") + matrix + "/" + std::to_string(i) + "/" + std::to_string(k);
@@ -208,28 +249,40 @@ void check_levels(const Plan& P, const char* matrix, const std::uint8_t* m, std:
       }
 }
 
-void score_range(const Plan& P, const ColumnsView& c, const BatchOutputView& out, std::size_t r0, std::size_t r1) {
+// The body of score_range, compiled twice: for any x86-64 (or other) CPU, and with AVX2 enabled
+// throughout (the status loop and output code vectorise wider too).
+template <bool Avx2>
+[[gnu::always_inline]] inline void score_range_body(const Plan& P, const ColumnsView& c, const BatchOutputView& out,
+                                                    std::size_t r0, std::size_t r1) {
   const Edition& ed = *P.ed;
   for (std::size_t r = r0; r < r1; ++r) {
-    // Government aspect: branch-free (the compiler vectorises it); the range check after.
+    // Government aspect: one load (AVX2) or a branch-free loop (the compiler vectorises it);
+    // the range check after.
     const std::uint8_t* gl = c.government_levels + r * P.G;
     const std::uint8_t* gc = c.government_caps ? c.government_caps + r * P.G : nullptr;
-    const std::int64_t* gw = P.gov_w.data();
-    const std::size_t G = P.G;
     std::int64_t gov = 0;
     std::uint8_t gmax = 0;
-    if (gc) {
-      for (std::size_t k = 0; k < G; ++k) {
-        gmax = std::max(gmax, gl[k]);
-        gov += gw[k] * std::min(gl[k], gc[k]);
-      }
-    } else {
-      for (std::size_t k = 0; k < G; ++k) {
-        gmax = std::max(gmax, gl[k]);
-        gov += gw[k] * gl[k];
+#ifdef INOVASI_X86_DISPATCH
+    if (Avx2 && P.gov_simd && r < P.gov_full_loads) {
+      gov = government_points_avx2(P, gl, gc, gmax);
+    } else
+#endif
+    {
+      const std::int64_t* gw = P.gov_w.data();
+      const std::size_t G = P.G;
+      if (gc) {
+        for (std::size_t k = 0; k < G; ++k) {
+          gmax = std::max(gmax, gl[k]);
+          gov += gw[k] * std::min(gl[k], gc[k]);
+        }
+      } else {
+        for (std::size_t k = 0; k < G; ++k) {
+          gmax = std::max(gmax, gl[k]);
+          gov += gw[k] * gl[k];
+        }
       }
     }
-    if (gmax > P.level_max) check_levels(P, "government_levels", c.government_levels, G, r, 1);
+    if (gmax > P.level_max) check_levels(P, "government_levels", c.government_levels, P.G, r, 1);
 
     // Innovation aspect: every innovation in one pass of the kernel.
     const auto a = static_cast<std::size_t>(c.region_offsets[r]), b = static_cast<std::size_t>(c.region_offsets[r + 1]);
@@ -246,7 +299,13 @@ void score_range(const Plan& P, const ColumnsView& c, const BatchOutputView& out
           throw InputError("/status/" + std::to_string(j), "status code " + std::to_string(st[j]) +
                                                                " is not 0 (not counted), 1 (submitted) or 2 (rejected)");
     std::uint8_t mx = 0;
-    std::int64_t inv_sum = region_points(P, c, a, b, mx);
+    std::int64_t inv_sum;
+#ifdef INOVASI_X86_DISPATCH
+    if (Avx2 && P.simd)
+      inv_sum = c.innovation_caps ? region_points_avx2<true>(P, c, a, b, mx) : region_points_avx2<false>(P, c, a, b, mx);
+    else
+#endif
+      inv_sum = region_points_scalar(P, c, a, b, mx);
     if (mx > P.level_max) check_levels(P, "innovation_levels", c.innovation_levels, P.K, a, b - a);
     if (!P.mandatory.empty())
       for (std::size_t j = a; j < b; ++j) {
@@ -281,6 +340,26 @@ void score_range(const Plan& P, const ColumnsView& c, const BatchOutputView& out
   }
 }
 
+void score_range_generic(const Plan& P, const ColumnsView& c, const BatchOutputView& out, std::size_t r0,
+                         std::size_t r1) {
+  score_range_body<false>(P, c, out, r0, r1);
+}
+
+#ifdef INOVASI_X86_DISPATCH
+__attribute__((target("avx2"))) void score_range_avx2(const Plan& P, const ColumnsView& c, const BatchOutputView& out,
+                                                     std::size_t r0, std::size_t r1) {
+  score_range_body<true>(P, c, out, r0, r1);
+}
+#endif
+
+// Scores regions [r0, r1).
+void score_range(const Plan& P, const ColumnsView& c, const BatchOutputView& out, std::size_t r0, std::size_t r1) {
+#ifdef INOVASI_X86_DISPATCH
+  if (cpu_has_avx2()) return score_range_avx2(P, c, out, r0, r1);
+#endif
+  score_range_generic(P, c, out, r0, r1);
+}
+
 }  // namespace
 
 void validate(const ColumnsView& c) {
@@ -298,7 +377,10 @@ void validate(const ColumnsView& c) {
   if (!c.region_offsets) throw InputError("/region_offsets", "region_offsets is missing");
   if (c.region_offsets[0] != 0)
     throw InputError("/region_offsets/0", "must be 0, not " + std::to_string(c.region_offsets[0]));
-  for (std::size_t r = 0; r < c.regions; ++r)
+  // A branch-free pass (it vectorises) finds whether any offset decreases; a second finds which.
+  bool decreases = false;
+  for (std::size_t r = 0; r < c.regions; ++r) decreases |= c.region_offsets[r + 1] < c.region_offsets[r];
+  for (std::size_t r = 0; decreases && r < c.regions; ++r)
     if (c.region_offsets[r + 1] < c.region_offsets[r])
       throw InputError("/region_offsets/" + std::to_string(r + 1),
                        "offsets must not decrease (" + std::to_string(c.region_offsets[r + 1]) + " after " +
@@ -312,38 +394,53 @@ void validate(const ColumnsView& c) {
 void score_batch(const ColumnsView& c, const BatchOutputView& out, int threads) {
   validate(c);
   if (!out.iid_h && c.regions > 0) throw InputError("/iid_h", "no output array for iid_h");
-  const Plan plan(*c.edition);
+  Plan plan(*c.edition);
+  plan.size_for(c);
   std::size_t T = threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
   T = std::max<std::size_t>(1, std::min(T, c.regions));
   if (T == 1) {
     score_range(plan, c, out, 0, c.regions);
     return;
   }
-  // Contiguous region ranges balanced by innovations (plus one per region for the fixed cost).
-  std::vector<std::size_t> cut(T + 1, c.regions);
+  // Contiguous chunks of regions, several per thread, balanced by innovations (plus one per
+  // region for its fixed cost), taken in order from a shared counter: a thread that started late
+  // or runs on a slowed core takes fewer chunks, instead of the whole run waiting for it.
+  const std::size_t chunks = std::min(c.regions, T * kChunksPerThread);
+  std::vector<std::size_t> cut(chunks + 1, c.regions);
   cut[0] = 0;
+  // The offsets, validated above, do not decrease: each cut is found by binary search.
   const double work = static_cast<double>(c.innovations + c.regions);
-  std::size_t r = 0;
-  for (std::size_t t = 1; t < T; ++t) {
-    const double target = work * static_cast<double>(t) / static_cast<double>(T);
-    while (r < c.regions && static_cast<double>(c.region_offsets[r] + static_cast<std::int64_t>(r)) < target) ++r;
-    cut[t] = std::max(cut[t - 1], r);
+  for (std::size_t i = 1; i < chunks; ++i) {
+    const double target = work * static_cast<double>(i) / static_cast<double>(chunks);
+    std::size_t lo = cut[i - 1], hi = c.regions;  // the first region whose work before it reaches target
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (static_cast<double>(c.region_offsets[mid] + static_cast<std::int64_t>(mid)) < target)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    cut[i] = lo;
   }
-  // Each range stops at its first bad value; the earliest range's error is the one a
-  // single-threaded run would have raised, so errors do not depend on the thread count.
-  std::vector<std::exception_ptr> errors(T);
-  auto run_range = [&](std::size_t t) {
-    try {
-      score_range(plan, c, out, cut[t], cut[t + 1]);
-    } catch (...) {
-      errors[t] = std::current_exception();
+  // Each chunk stops at its first bad value. The error of the earliest failing chunk is the one
+  // a single-threaded run would have raised, so errors do not depend on the thread count; chunks
+  // after a failed one are skipped, never chunks before it.
+  std::vector<std::exception_ptr> errors(chunks);
+  std::atomic<std::size_t> next{0}, first_failed{chunks};
+  auto part = [&](std::size_t /*thread*/) {
+    for (std::size_t i; (i = next.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
+      if (i > first_failed.load(std::memory_order_relaxed)) continue;
+      try {
+        score_range(plan, c, out, cut[i], cut[i + 1]);
+      } catch (...) {
+        errors[i] = std::current_exception();
+        std::size_t f = first_failed.load(std::memory_order_relaxed);
+        while (i < f && !first_failed.compare_exchange_weak(f, i, std::memory_order_relaxed)) {
+        }
+      }
     }
   };
-  std::vector<std::thread> pool;
-  pool.reserve(T - 1);
-  for (std::size_t t = 1; t < T; ++t) pool.emplace_back(run_range, t);
-  run_range(0);  // the calling thread takes the first range
-  for (auto& th : pool) th.join();
+  detail::run_parts(T, part);
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
 }

@@ -245,6 +245,26 @@ TEST(Batch, BadColumnsAreClearErrorsWhateverTheThreadCount) {
   EXPECT_TRUE(test::contains(e->message(), "6 affairs"));
 }
 
+TEST(Batch, EarliestErrorWinsWhicheverThreadMeetsItFirst) {
+  // Threads take chunks of regions as they go; with bad values in many chunks the error
+  // reported must still be the earliest, in every one of many runs and at every thread count.
+  auto subs = random_regions("iid-2024", 2024, 600);
+  Columns c = to_columns(subs);
+  const std::size_t K = c.edition->innovation_rows.size();
+  std::vector<std::size_t> bad_regions;
+  for (std::size_t r = 150; r < c.regions; r += 37)
+    if (c.region_offsets[r + 1] > c.region_offsets[r]) bad_regions.push_back(r);
+  ASSERT_GT(bad_regions.size(), 5u);
+  for (std::size_t r : bad_regions) c.innovation_levels[static_cast<std::size_t>(c.region_offsets[r]) * K + 1] = 200;
+  const std::string want = "/innovation_levels/" + std::to_string(c.region_offsets[bad_regions.front()]) + "/1";
+  for (int th : {1, 2, 3, 8})
+    for (int run = 0; run < 25; ++run) {
+      auto e = test::input_error([&] { score_batch(c.view(), th); });
+      ASSERT_TRUE(e);
+      ASSERT_EQ(e->pointer(), want) << th << " threads, run " << run;
+    }
+}
+
 TEST(Batch, ToColumnsRejectsMixedEditions) {
   std::vector<Submission> subs = {parse(test::submission("iid-2023", 1, {Inv{1}}, "A")),
                                   parse(test::submission("iid-2026", 1, {Inv{1}}, "B"))};

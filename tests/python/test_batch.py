@@ -158,3 +158,31 @@ def test_python_threads_share_the_batch():
     for t in ts:
         t.join()
     assert got == [want] * 8
+
+
+def _score_in_child(cols_and_want, conn):
+    cols, want = cols_and_want
+    try:
+        conn.send(batch.score_columns(cols, threads=2)["iid_h"].tolist() == want)
+    except BaseException as exc:  # report, never hang the parent
+        conn.send(repr(exc))
+    conn.close()
+
+
+def test_forked_child_scores_with_threads_of_its_own():
+    # The engine keeps worker threads between calls; a child made by fork() (multiprocessing's
+    # default on Linux, as Dask's local processes may be) does not inherit them and must make its own.
+    import multiprocessing as mp
+
+    cols, _ = arrays()
+    want = batch.score_columns(cols, threads=2)["iid_h"].tolist()  # the parent's workers now exist
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=False)
+    p = ctx.Process(target=_score_in_child, args=((cols, want), child))
+    p.start()
+    child.close()
+    assert parent.poll(120), "the forked child did not answer"
+    assert parent.recv() is True
+    p.join(60)
+    assert p.exitcode == 0
+    assert batch.score_columns(cols, threads=2)["iid_h"].tolist() == want
