@@ -5,6 +5,7 @@
 #include <exception>
 #include <numeric>
 #include <bit>
+#include <cstring>
 #include <optional>
 #include <thread>
 
@@ -49,14 +50,18 @@ struct Plan {
   bool has_gate = false, gate_submitted_only = false;
   int min_covered = 0;
   std::uint64_t gate_bits = 0;
-  // The SIMD kernel reads one innovation's K ≤ 32 levels as one 32-byte load and multiplies
-  // them by weight_h / scale as signed bytes, summing pairs in 16 bits: usable when those fit
-  // (every shipped edition: K 20, scale 100, weights 1–4, levels ≤ 3).
+  // The SIMD kernel streams a region's level bytes 32 at a time, whatever the innovation
+  // boundaries, and multiplies them by weight_h / scale as signed bytes, summing pairs in 16
+  // bits: usable when those fit (every shipped edition: K 20, scale 100, weights 1–4, levels
+  // ≤ 3). A region starts on an innovation boundary, so the weights of its v-th vector are
+  // fixed: they repeat every `period` = K / gcd(K, 32) vectors (5 for K = 20). Innovations that
+  // do not score (rejected, not counted) are then taken off, one 32-byte load each.
   bool simd = false;
   std::int64_t scale = 1;
-  // weight_h / scale by status code (zeros, the weights, zeros), zero past K
-  alignas(32) std::int8_t weights_by_status[3][32] = {};
-  int flush_every = 1;                       // innovations before 16-bit lane sums are widened
+  int period = 1;
+  alignas(32) std::int8_t period_weights[32 * 32] = {};  // byte i: weight of column i mod K
+  alignas(32) std::int8_t weights[32] = {};              // one innovation's weights, zero past K
+  int flush_every = 1;                       // vectors before 16-bit lane sums are widened
   std::size_t full_loads = 0;                // innovations whose 32-byte load stays inside the matrix
   // The government rows likewise (G ≤ 32, weight_h / gov_scale a signed byte): one load per region.
   bool gov_simd = false;
@@ -87,13 +92,16 @@ struct Plan {
     std::int64_t wmax = 0;
     bool nonneg = true;
     for (auto w : inv_w) { wmax = std::max(wmax, w / scale); nonneg = nonneg && w >= 0; }
-    // A lane sums two bytes per innovation: 2 × wmax × level per step must fit with headroom.
+    // A lane sums two bytes per vector: 2 × wmax × level_max per vector, and a whole period of
+    // vectors must fit before the lanes are widened.
     if (K > 0 && K <= 32 && nonneg && wmax <= 127 && 2 * wmax * level_max <= 32767) {
-      simd = true;
-      for (std::size_t k = 0; k < K; ++k) {
-        weights_by_status[kSubmitted][k] = static_cast<std::int8_t>(inv_w[k] / scale);
-      }
-      flush_every = static_cast<int>(std::max<std::int64_t>(1, 32767 / std::max<std::int64_t>(1, 2 * wmax * level_max)));
+      flush_every = static_cast<int>(32767 / std::max<std::int64_t>(1, 2 * wmax * level_max));
+      period = static_cast<int>(K / std::gcd(K, std::size_t{32}));
+      simd = flush_every >= period;
+    }
+    if (simd) {
+      for (std::size_t k = 0; k < K; ++k) weights[k] = static_cast<std::int8_t>(inv_w[k] / scale);
+      for (std::size_t i = 0; i < 32 * static_cast<std::size_t>(period); ++i) period_weights[i] = weights[i % K];
     }
     std::int64_t gg = 0, gmax = 0;
     bool gnonneg = true;
@@ -140,7 +148,7 @@ std::int64_t region_points_scalar(const Plan& P, const ColumnsView& c, std::size
 }
 
 #ifdef INOVASI_X86_DISPATCH
-constexpr std::size_t kPrefetchBytes = 1024;
+constexpr std::size_t kPrefetchBytes = 2048;
 
 // Adds the 16 int16 lanes of acc16, pairwise, to the four int64 lanes of acc64.
 __attribute__((target("avx2"))) inline __m256i widen_avx2(__m256i acc64, __m256i acc16) {
@@ -149,60 +157,129 @@ __attribute__((target("avx2"))) inline __m256i widen_avx2(__m256i acc64, __m256i
   return _mm256_add_epi64(acc64, _mm256_cvtepi32_epi64(_mm256_extracti128_si256(t, 1)));
 }
 
-// As region_points_scalar, one 32-byte load per innovation: the bytes past K belong to the
-// next innovations and meet zero weights (they may raise `mx`, which the caller then checks
-// exactly). Innovations whose load would run past the end of the matrix go to the scalar loop.
-template <bool Caps>
-__attribute__((target("avx2"))) std::int64_t region_points_avx2(const Plan& P, const ColumnsView& c,
-                                                                 std::size_t a, std::size_t b, std::uint8_t& mx) {
-  const std::size_t e = std::min(b, std::max(a, P.full_loads));
+[[noreturn]] void throw_bad_status(const ColumnsView& c, std::size_t a, std::size_t b);
+
+// Bytes [0, n) of a 32-byte window: `kTailMask + 32 - n` holds n bytes 0xff, then zeros.
+alignas(64) constexpr std::uint8_t kTailMask[64] = {
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+// 32 bytes from p, of which the first n ≤ 32 are wanted; reads past `end` go through a copy.
+__attribute__((target("avx2"))) inline __m256i load_upto(const std::uint8_t* p, std::size_t n, const std::uint8_t* end) {
+  if (p + 32 <= end) return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  alignas(32) std::uint8_t buf[32] = {};
+  std::memcpy(buf, p, n);
+  return _mm256_load_si256(reinterpret_cast<const __m256i*>(buf));
+}
+
+// The innovation aspect of regions [a, b) with AVX2: returns Σ of the points of the submitted
+// innovations (hundredths), sets `counted` and raises `mx` past level_max if any level byte is
+// above it (the caller then finds it exactly). Throws for a bad status code.
+template <bool Caps, int FixedPeriod>
+__attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, const ColumnsView& c, std::size_t a,
+                                                               std::size_t b, int& counted, std::uint8_t& mx) {
   const __m256i zero = _mm256_setzero_si256();
-  __m256i acc16 = zero, acc64 = zero, vmax = zero;
-  const std::uint8_t* lev = c.innovation_levels + a * P.K;
-  const std::uint8_t* cap = Caps ? c.innovation_caps + a * P.K : nullptr;
-  const std::uint8_t* st = c.status;
-  for (std::size_t j = a; j < e;) {
-    // Up to flush_every innovations in 16-bit lanes (two accumulators, alternating), then widen.
-    const std::size_t stop = std::min(e, j + static_cast<std::size_t>(P.flush_every));
-    __m256i acc16b = zero;
-    for (; j + 1 < stop; j += 2, lev += 2 * P.K) {
-      _mm_prefetch(reinterpret_cast<const char*>(lev) + kPrefetchBytes, _MM_HINT_T0);
-      __m256i l0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lev));
-      __m256i l1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lev + P.K));
-      vmax = _mm256_max_epu8(vmax, _mm256_max_epu8(l0, l1));
-      if constexpr (Caps) {
-        l0 = _mm256_min_epu8(l0, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(cap)));
-        l1 = _mm256_min_epu8(l1, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(cap + P.K)));
-        cap += 2 * P.K;
+  const std::size_t K = P.K;
+  const std::uint8_t* levels = c.innovation_levels;
+  const std::uint8_t* caps = Caps ? c.innovation_caps : nullptr;
+
+  // First the levels: the region's bytes as consecutive vectors, a period of them per step.
+  const int period = FixedPeriod ? FixedPeriod : P.period;
+  const std::size_t len = (b - a) * K, vectors = len / 32;
+  const std::uint8_t* p = levels + a * K;
+  const std::uint8_t* q = Caps ? caps + a * K : nullptr;
+  const auto* pw = reinterpret_cast<const __m256i*>(P.period_weights);
+  __m256i acc64 = zero, vmax = zero;
+  const std::size_t steps = vectors / static_cast<std::size_t>(period);
+  const std::size_t steps_per_flush = static_cast<std::size_t>(P.flush_every / period);
+  for (std::size_t s = 0; s < steps;) {
+    const std::size_t stop = std::min(steps, s + steps_per_flush);
+    __m256i acc_a = zero, acc_b = zero;  // two chains; together at most flush_every vectors
+    for (; s < stop; ++s, p += 32 * period) {
+      for (int i = 0; i < period; ++i) {
+        if (i % 2 == 0) _mm_prefetch(reinterpret_cast<const char*>(p) + 32 * i + kPrefetchBytes, _MM_HINT_T0);
+        __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * i));
+        vmax = _mm256_max_epu8(vmax, l);
+        if constexpr (Caps) l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32 * i)));
+        const __m256i t = _mm256_maddubs_epi16(l, _mm256_load_si256(pw + i));
+        if (i % 2 == 0)
+          acc_a = _mm256_add_epi16(acc_a, t);
+        else
+          acc_b = _mm256_add_epi16(acc_b, t);
       }
-      // Only submitted innovations score: the status (checked ≤ 2 by the caller) picks the
-      // weights, all zero for rejected and uncounted ones.
-      acc16 = _mm256_add_epi16(acc16, _mm256_maddubs_epi16(l0, _mm256_load_si256(reinterpret_cast<const __m256i*>(P.weights_by_status[st[j]]))));
-      acc16b = _mm256_add_epi16(acc16b, _mm256_maddubs_epi16(l1, _mm256_load_si256(reinterpret_cast<const __m256i*>(P.weights_by_status[st[j + 1]]))));
+      if constexpr (Caps) q += 32 * period;
     }
-    if (j < stop) {
-      __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(lev));
-      vmax = _mm256_max_epu8(vmax, l);
-      if constexpr (Caps) {
-        l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(cap)));
-        cap += P.K;
-      }
-      acc16 = _mm256_add_epi16(acc16, _mm256_maddubs_epi16(l, _mm256_load_si256(reinterpret_cast<const __m256i*>(P.weights_by_status[st[j]]))));
-      ++j;
-      lev += P.K;
-    }
-    // Each accumulator took at most half of flush_every steps, so their sum still fits.
-    acc64 = widen_avx2(acc64, _mm256_add_epi16(acc16, acc16b));
-    acc16 = zero;
+    acc64 = widen_avx2(acc64, _mm256_add_epi16(acc_a, acc_b));
   }
-  alignas(32) std::int64_t lanes[4];
-  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), acc64);
-  // Any byte above the maximum? (then the caller finds it exactly)
+  // The vectors left (fewer than a period), then the last partial one, masked.
+  const std::size_t left = vectors - steps * static_cast<std::size_t>(period);
+  __m256i acc = zero;
+  for (std::size_t i = 0; i < left; ++i) {
+    __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * i));
+    vmax = _mm256_max_epu8(vmax, l);
+    if constexpr (Caps) l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32 * i)));
+    acc = _mm256_add_epi16(acc, _mm256_maddubs_epi16(l, _mm256_load_si256(pw + i)));
+  }
+  if (const std::size_t rem = len % 32) {
+    const std::uint8_t* end = levels + c.innovations * K;
+    const __m256i mask = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kTailMask + 32 - rem));
+    __m256i l = _mm256_and_si256(load_upto(p + 32 * left, rem, end), mask);
+    vmax = _mm256_max_epu8(vmax, l);
+    if constexpr (Caps) l = _mm256_min_epu8(l, load_upto(q + 32 * left, rem, caps + c.innovations * K));
+    acc = _mm256_add_epi16(acc, _mm256_maddubs_epi16(l, _mm256_load_si256(pw + left)));
+  }
+  acc64 = widen_avx2(acc64, acc);  // at most a period of vectors: fits, as flush_every >= period
+
+  // Then the statuses, 32 at a time: the count, the check, and the innovations that do not
+  // score, whose points (their levels now in cache) are summed to be taken off the total.
+  const __m256i one = _mm256_set1_epi8(1), two = _mm256_set1_epi8(2);
+  const __m256i w = _mm256_load_si256(reinterpret_cast<const __m256i*>(P.weights));
+  __m256i off16 = zero, off64 = zero;
+  int off_pending = 0, n = 0;
+  std::int64_t off_scalar = 0;
+  for (std::size_t j = a; j < b; j += 32) {
+    const std::size_t cnt = std::min<std::size_t>(32, b - j);
+    const __m256i v = load_upto(c.status + j, cnt, c.status + c.innovations);
+    const std::uint32_t valid = cnt == 32 ? ~0u : (1u << cnt) - 1;
+    const auto ok = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(v, two), two)));
+    if (~ok & valid) throw_bad_status(c, j, j + cnt);
+    n += std::popcount(~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, zero))) & valid);
+    for (std::uint32_t m = ~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, one))) & valid; m;
+         m &= m - 1) {
+      const std::size_t i = j + static_cast<std::size_t>(std::countr_zero(m));
+      if (i < P.full_loads) {
+        __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(levels + i * K));
+        if constexpr (Caps) l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(caps + i * K)));
+        off16 = _mm256_add_epi16(off16, _mm256_maddubs_epi16(l, w));
+        if (++off_pending == P.flush_every) {
+          off64 = widen_avx2(off64, off16);
+          off16 = zero;
+          off_pending = 0;
+        }
+      } else {
+        off_scalar += innovation_points(P, levels + i * K, Caps ? caps + i * K : nullptr);
+      }
+    }
+  }
+  counted = n;
+
+  off64 = widen_avx2(off64, off16);
+
   const __m256i limit = _mm256_set1_epi8(static_cast<char>(P.level_max));
-  const bool over = _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(vmax, limit), limit)) != -1;
-  const std::uint8_t m = over ? 255 : 0;
-  mx = std::max(mx, m);
-  return (lanes[0] + lanes[1] + lanes[2] + lanes[3]) * P.scale + region_points_scalar(P, c, e, b, mx);
+  if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(vmax, limit), limit)) != -1) mx = 255;
+  alignas(32) std::int64_t lanes[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), _mm256_sub_epi64(acc64, off64));
+  return (lanes[0] + lanes[1] + lanes[2] + lanes[3]) * P.scale - off_scalar;
+}
+
+__attribute__((target("avx2"))) std::int64_t innovations_simd(const Plan& P, const ColumnsView& c, std::size_t a,
+                                                               std::size_t b, int& counted, std::uint8_t& mx) {
+  // Every shipped edition has K = 20, a period of 5: that case gets its inner loop unrolled.
+  if (c.innovation_caps)
+    return P.period == 5 ? innovations_avx2<true, 5>(P, c, a, b, counted, mx)
+                         : innovations_avx2<true, 0>(P, c, a, b, counted, mx);
+  return P.period == 5 ? innovations_avx2<false, 5>(P, c, a, b, counted, mx)
+                       : innovations_avx2<false, 0>(P, c, a, b, counted, mx);
 }
 
 bool cpu_has_avx2() {
@@ -249,6 +326,15 @@ void check_levels(const Plan& P, const char* matrix, const std::uint8_t* m, std:
       }
 }
 
+// Throws for the first status code above 2 in [a, b) (the caller saw one).
+void throw_bad_status(const ColumnsView& c, std::size_t a, std::size_t b) {
+  for (std::size_t j = a; j < b; ++j)
+    if (c.status[j] > kRejected)
+      throw InputError("/status/" + std::to_string(j), "status code " + std::to_string(c.status[j]) +
+                                                           " is not 0 (not counted), 1 (submitted) or 2 (rejected)");
+  throw InputError("/status/" + std::to_string(a), "a status code is not 0, 1 or 2");  // not reached
+}
+
 // The body of score_range, compiled twice: for any x86-64 (or other) CPU, and with AVX2 enabled
 // throughout (the status loop and output code vectorise wider too).
 template <bool Avx2>
@@ -284,28 +370,26 @@ template <bool Avx2>
     }
     if (gmax > P.level_max) check_levels(P, "government_levels", c.government_levels, P.G, r, 1);
 
-    // Innovation aspect: every innovation in one pass of the kernel.
+    // Innovation aspect: the statuses, then every level in one pass of the kernel.
     const auto a = static_cast<std::size_t>(c.region_offsets[r]), b = static_cast<std::size_t>(c.region_offsets[r + 1]);
     const std::uint8_t* st = c.status;
     int n = 0;
-    std::uint8_t worst = 0;
-    for (std::size_t j = a; j < b; ++j) {
-      n += st[j] != kNotCounted;
-      worst = std::max(worst, st[j]);
-    }
-    if (worst > kRejected)
-      for (std::size_t j = a; j < b; ++j)
-        if (st[j] > kRejected)
-          throw InputError("/status/" + std::to_string(j), "status code " + std::to_string(st[j]) +
-                                                               " is not 0 (not counted), 1 (submitted) or 2 (rejected)");
     std::uint8_t mx = 0;
     std::int64_t inv_sum;
 #ifdef INOVASI_X86_DISPATCH
-    if (Avx2 && P.simd)
-      inv_sum = c.innovation_caps ? region_points_avx2<true>(P, c, a, b, mx) : region_points_avx2<false>(P, c, a, b, mx);
-    else
+    if (Avx2 && P.simd) {
+      inv_sum = innovations_simd(P, c, a, b, n, mx);
+    } else
 #endif
+    {
+      std::uint8_t worst = 0;
+      for (std::size_t j = a; j < b; ++j) {
+        n += st[j] != kNotCounted;
+        worst = std::max(worst, st[j]);
+      }
+      if (worst > kRejected) throw_bad_status(c, a, b);
       inv_sum = region_points_scalar(P, c, a, b, mx);
+    }
     if (mx > P.level_max) check_levels(P, "innovation_levels", c.innovation_levels, P.K, a, b - a);
     if (!P.mandatory.empty())
       for (std::size_t j = a; j < b; ++j) {

@@ -84,7 +84,7 @@ std::vector<Submission> random_regions(const std::string& edition, std::uint32_t
       invs.push_back(v);
     }
     std::string text = test::submission_gov(edition, test::all_rows(*ed, ed->government_rows, 0, gov), invs,
-                                            std::to_string(10 + r % 80) + "." + std::to_string(r));
+                                            std::to_string(10 + r % 80) + "." + std::to_string(r), ed.get());
     subs.push_back(parse(text, ed_override));
   }
   return subs;
@@ -160,6 +160,32 @@ TEST(Batch, ScalarPathForWeightsTheSimdKernelCannotHold) {
   auto ed = parse_edition(t);
   auto subs = random_regions("iid-2023", 7, 60, ed);
   for (int th : {1, 2, 8}) expect_agrees(subs, Policy::self_assessed, th);
+}
+
+TEST(Batch, OtherRowCountsGiveOtherKernelPeriods) {
+  // The SIMD kernel streams a region's level bytes in 32-byte vectors whose weights repeat
+  // every K / gcd(K, 32) vectors: 5 for the shipped editions (K = 20). Moving level rows from
+  // the innovation aspect to the government one gives K = 19, 17, 16 and 12: periods 19, 17, 1
+  // and 3 (and 21–28 government rows), each checked against score() under every policy.
+  const std::vector<std::pair<std::string, std::string>> level_rows = {
+      {"16", "Infrastruktur"}, {"19", "Infrastruktur"}, {"23", "Output Pengetahuan dan Teknologi"},
+      {"25", "Output Pengetahuan dan Teknologi"}, {"26", "Output Pengetahuan dan Teknologi"},
+      {"27", "Kecepatan Bisnis Proses"}, {"30", "Kecepatan Bisnis Proses"}, {"34", "Kecanggihan Produk"}};
+  for (std::size_t moved : {1, 3, 4, 8}) {
+    std::string t = test::source_file("editions/iid-2023.json");
+    t = test::replace_first(t, "\"name\": \"iid-2023\"", "\"name\": \"lomba-k" + std::to_string(20 - moved) + "\"");
+    for (std::size_t i = 0; i < moved; ++i) {
+      const std::string anchor = "\"key\": \"" + level_rows[i].first + "\"";
+      t = test::replace_after(t, anchor, "\"aspect\": \"innovation\"", "\"aspect\": \"government\"");
+      t = test::replace_after(t, anchor, "\"variable\": \"" + level_rows[i].second + "\"", "\"variable\": \"Institusi\"");
+    }
+    auto ed = parse_edition(t);
+    ASSERT_EQ(ed->innovation_rows.size(), 20 - moved);
+    SCOPED_TRACE(ed->name);
+    auto subs = random_regions("iid-2023", 300 + static_cast<std::uint32_t>(moved), 70, ed);
+    for (Policy p : {Policy::self_assessed, Policy::supported, Policy::assessor})
+      for (int th : {1, 3}) expect_agrees(subs, p, th);
+  }
 }
 
 TEST(Batch, MandatoryZeroesTheInnovationUnderZeroInnovationRule) {

@@ -63,12 +63,14 @@ inline std::string innovations_json(const inovasi::Edition& ed, const std::vecto
 }
 
 // A submission with raw JSON for the government answers.
+// `rows_from`: the edition whose innovation rows are answered (default: the named one).
 inline std::string submission_gov(const std::string& edition, const std::string& government_json,
-                                  const std::vector<Inv>& invs, const std::string& code = "64.03") {
+                                  const std::vector<Inv>& invs, const std::string& code = "64.03",
+                                  const inovasi::Edition* rows_from = nullptr) {
   auto ed = inovasi::builtin_edition(edition);
   return "{\"edition\":\"" + edition + "\",\"region\":{\"code\":\"" + code +
          "\",\"type\":\"kabupaten\"},\"government\":" + government_json +
-         ",\"innovations\":" + innovations_json(*ed, invs) + "}";
+         ",\"innovations\":" + innovations_json(rows_from ? *rows_from : *ed, invs) + "}";
 }
 
 // A submission with every government row at `gov_level`.
