@@ -13,6 +13,7 @@ round of the interleaving (the four cases of round i ran close together in time)
 over rounds is printed beside the ratio of medians. Figures are printed, never asserted.
 
 Usage: python3 benchmarks/scaling.py [--binary PATH] [--rounds N] [--sizes 1000000,10000000]
+(the binary defaults to the `default` preset's build/default/benchmarks/inovasi_benchmarks)
 """
 from __future__ import annotations
 
@@ -43,15 +44,14 @@ def run(binary: Path, sizes: list[int], rounds: int) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--binary", type=Path, default=ROOT / "build/bench/benchmarks/inovasi_benchmarks")
+    ap.add_argument("--binary", type=Path, default=ROOT / "build/default/benchmarks/inovasi_benchmarks")
     ap.add_argument("--rounds", type=int, default=16)
     ap.add_argument("--sizes", default="1000000,10000000")
     args = ap.parse_args()
     if not args.binary.exists():
         sys.exit(
             f"{args.binary} not found: build it with\n"
-            "  cmake -B build/bench -DCMAKE_BUILD_TYPE=Release -DINOVASI_BUILD_BENCHMARKS=ON -DINOVASI_BUILD_TESTS=OFF\n"
-            "  cmake --build build/bench -j"
+            "  cmake --preset default && cmake --build --preset default -j"
         )
     sizes = [int(s) for s in args.sizes.split(",")]
     data = run(args.binary, sizes, args.rounds)
