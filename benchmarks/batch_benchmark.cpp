@@ -4,6 +4,8 @@
 //   BM_Batch/<N>/<threads>   columnar scoring of N innovations over N/50 regions
 //   BM_ReadBound/<N>/<thr>   a vectorised byte sum over the very same input arrays: the
 //                            streaming-read bound the batch engine is measured against
+//   BM_ReadBoundPooled/...   the same read on the engine's worker pool, so that on two threads
+//                            it pays no thread start-up either (a stricter bound to scale against)
 //   BM_Memory10M             RSS increase of 10M innovations (inputs + scoring + outputs)
 #include <benchmark/benchmark.h>
 
@@ -20,6 +22,7 @@
 #include "inovasi/batch.hpp"
 #include "inovasi/score.hpp"
 #include "inovasi/synth.hpp"
+#include "pool.hpp"  // the engine's worker pool (internal to the library)
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -197,6 +200,20 @@ void BM_ReadBound(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input_bytes(c)));
 }
 BENCHMARK(BM_ReadBound)->Apply(sizes_and_threads);
+
+void BM_ReadBoundPooled(benchmark::State& state) {
+  const Columns& c = dataset(static_cast<std::size_t>(state.range(0)));
+  const auto threads = static_cast<std::size_t>(state.range(1));
+  std::vector<std::uint64_t> sums(threads);
+  auto part = [&](std::size_t t) { sums[t] = read_all(c, t, threads); };
+  for (auto _ : state) {
+    inovasi::detail::run_parts(threads, part);
+    benchmark::DoNotOptimize(sums.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * c.innovations));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * input_bytes(c)));
+}
+BENCHMARK(BM_ReadBoundPooled)->Apply(sizes_and_threads);
 
 void BM_Memory10M(benchmark::State& state) {
   // Run in a fresh process for a clean figure: --benchmark_filter=Memory
