@@ -69,13 +69,16 @@ fi
 
 # --- Python packages ---------------------------------------------------------------------
 PY=${PYTHON:-python3}
-py_need=()
-for spec in "numpy:numpy" "pandas:pandas" "pyarrow:pyarrow" "pytest:pytest" \
-            "hypothesis:hypothesis" "pybind11:pybind11" "scikit_build_core:scikit-build-core" \
-            "ninja:ninja" "cmake:cmake"; do
-  mod=${spec%%:*}; pkg=${spec#*:}
-  "$PY" -c "import $mod" >/dev/null 2>&1 || py_need+=("$pkg")
-done
+# One interpreter start for all of them: find_spec locates a module without importing it.
+mapfile -t py_need < <("$PY" - <<'PYEOF'
+import importlib.util
+for mod, pkg in [("numpy", "numpy"), ("pandas", "pandas"), ("pyarrow", "pyarrow"), ("pytest", "pytest"),
+                 ("hypothesis", "hypothesis"), ("pybind11", "pybind11"), ("scikit_build_core", "scikit-build-core"),
+                 ("ninja", "ninja"), ("cmake", "cmake")]:
+    if importlib.util.find_spec(mod) is None:
+        print(pkg)
+PYEOF
+)
 if [ "${#py_need[@]}" -gt 0 ]; then
   log "installing Python packages: ${py_need[*]}"
   "$PY" -m pip install -q "${py_need[@]}"
@@ -87,7 +90,21 @@ if [ "$SANITIZERS" = 1 ]; then
 fi
 
 # --- Build and install inovasi (C++ core, tests, Python extension: one CMake tree) ----------
-log "building inovasi (build/py)"
-"$PY" -m pip install -q --no-build-isolation --no-deps . 1>&2
+# Skipped when nothing it is built from has changed since the last install (a fingerprint of
+# the sources and the interpreter) and the installed package still imports: pip would spend
+# seconds re-checking a build that is up to date, on every run of the main job.
+stamp=build/py/.installed-fingerprint
+fingerprint=$( { "$PY" -c 'import sys; print(sys.executable, sys.version)';
+                 find include src bindings python cmake editions CMakeLists.txt pyproject.toml -type f \
+                   -not -name '*.pyc' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; } | sha256sum | cut -d' ' -f1)
+if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ] \
+   && (cd / && "$PY" -c 'import inovasi._core') >/dev/null 2>&1; then
+  log "inovasi is up to date (build/py)"
+else
+  log "building inovasi (build/py)"
+  rm -f "$stamp"
+  "$PY" -m pip install -q --no-build-isolation --no-deps . 1>&2
+  mkdir -p build/py && echo "$fingerprint" > "$stamp"
+fi
 command -v pyenv >/dev/null 2>&1 && pyenv rehash >/dev/null 2>&1 || true
 log "ready: $(command -v inovasi || echo 'inovasi not on PATH')"
