@@ -76,7 +76,9 @@ struct BatchResult {
 // and affairs bits; throws InputError with a pointer such as "/innovation_levels/12/3".
 void validate(const ColumnsView& columns);
 
-// Scores every region; threads <= 0 means one per hardware thread. Validates first.
+// Scores every region; threads <= 0 means one per hardware thread. Validates first. Threads
+// come from a pool the library keeps between calls (docs/batch.md); safe to call from several
+// threads at once and after fork().
 void score_batch(const ColumnsView& columns, const BatchOutputView& out, int threads = 1);
 BatchResult score_batch(const ColumnsView& columns, int threads = 1);
 
