@@ -159,6 +159,12 @@ __attribute__((target("avx2"))) inline __m256i widen_avx2(__m256i acc64, __m256i
 
 [[noreturn]] void throw_bad_status(const ColumnsView& c, std::size_t a, std::size_t b);
 
+// Whether any byte of v is above `limit` (the caller then finds which, exactly).
+__attribute__((target("avx2"))) inline bool any_above_avx2(__m256i v, std::uint8_t limit) {
+  const __m256i l = _mm256_set1_epi8(static_cast<char>(limit));
+  return _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(v, l), l)) != -1;
+}
+
 // Bytes [0, n) of a 32-byte window: `kTailMask + 32 - n` holds n bytes 0xff, then zeros.
 alignas(64) constexpr std::uint8_t kTailMask[64] = {
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -265,8 +271,7 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
 
   off64 = widen_avx2(off64, off16);
 
-  const __m256i limit = _mm256_set1_epi8(static_cast<char>(P.level_max));
-  if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(vmax, limit), limit)) != -1) mx = 255;
+  if (any_above_avx2(vmax, P.level_max)) mx = 255;
   alignas(32) std::int64_t lanes[4];
   _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), _mm256_sub_epi64(acc64, off64));
   return (lanes[0] + lanes[1] + lanes[2] + lanes[3]) * P.scale - off_scalar;
@@ -297,8 +302,7 @@ bool cpu_has_avx2() {
 __attribute__((target("avx2"))) inline std::int64_t government_points_avx2(const Plan& P, const std::uint8_t* gl,
                                                                           const std::uint8_t* gc, std::uint8_t& mx) {
   __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(gl));
-  const __m256i limit = _mm256_set1_epi8(static_cast<char>(P.level_max));
-  if (_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(l, limit), limit)) != -1) mx = 255;
+  if (any_above_avx2(l, P.level_max)) mx = 255;
   if (gc) l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(gc)));
   __m256i t = _mm256_madd_epi16(_mm256_maddubs_epi16(l, _mm256_load_si256(reinterpret_cast<const __m256i*>(P.gov_weights))),
                                 _mm256_set1_epi16(1));  // 8 × int32
@@ -370,7 +374,8 @@ template <bool Avx2>
     }
     if (gmax > P.level_max) check_levels(P, "government_levels", c.government_levels, P.G, r, 1);
 
-    // Innovation aspect: the statuses, then every level in one pass of the kernel.
+    // Innovation aspect: statuses and levels in one pass of the kernel (a bad status code is
+    // reported before a bad level of the same region on either path).
     const auto a = static_cast<std::size_t>(c.region_offsets[r]), b = static_cast<std::size_t>(c.region_offsets[r + 1]);
     const std::uint8_t* st = c.status;
     int n = 0;
