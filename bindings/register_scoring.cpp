@@ -20,19 +20,14 @@ struct PyScore {
 };
 
 inovasi::ParseOptions make_options(const std::optional<PyEdition>& edition, bool override_edition,
-                                   const std::string& source, std::size_t max_innovations, std::size_t max_depth,
-                                   std::size_t max_document_bytes) {
+                                   const std::string& source, const inovasi::ParseLimits& limits) {
   inovasi::ParseOptions o;
   if (edition) o.edition = edition->ptr;
   o.override_edition = override_edition && edition.has_value();
   o.source = source;
-  o.limits.max_innovations = max_innovations;
-  o.limits.max_depth = max_depth;
-  o.limits.max_document_bytes = max_document_bytes;
+  o.limits = limits;
   return o;
 }
-
-const inovasi::ParseLimits kDefaults{};
 
 // Scores the records of a file descriptor as they are read (inovasi::RecordStream), handing
 // them to Python in batches; reading, parsing and scoring run without the GIL. The descriptor
@@ -118,6 +113,14 @@ class PyScoreStream {
 }  // namespace
 
 void register_scoring(py::module_& m) {
+  // Registered first: the functions below take one as a default argument.
+  py::class_<inovasi::ParseLimits>(m, "ParseLimits", "Limits on one record (inovasi::ParseLimits)")
+      .def(py::init<>())
+      .def_readwrite("max_depth", &inovasi::ParseLimits::max_depth)
+      .def_readwrite("max_document_bytes", &inovasi::ParseLimits::max_document_bytes)
+      .def_readwrite("max_innovations", &inovasi::ParseLimits::max_innovations)
+      .def_readwrite("max_evidence_items", &inovasi::ParseLimits::max_evidence_items);
+
   py::class_<PySubmission>(m, "Submission", "A parsed, validated submission of one region")
       .def_property_readonly("region_code", [](const PySubmission& s) { return s.ptr->region.code; })
       .def_property_readonly("region_name", [](const PySubmission& s) { return s.ptr->region.name; })
@@ -144,8 +147,8 @@ void register_scoring(py::module_& m) {
   m.def(
       "parse_submission",
       [](const std::string& text, std::optional<PyEdition> edition, bool override_edition, const std::string& source,
-         std::size_t max_innovations, std::size_t max_depth, std::size_t max_document_bytes) {
-        auto opt = make_options(edition, override_edition, source, max_innovations, max_depth, max_document_bytes);
+         const inovasi::ParseLimits& limits) {
+        auto opt = make_options(edition, override_edition, source, limits);
         std::shared_ptr<const inovasi::Submission> sub;
         {
           py::gil_scoped_release release;
@@ -154,8 +157,7 @@ void register_scoring(py::module_& m) {
         return PySubmission{sub};
       },
       py::arg("text"), py::arg("edition") = py::none(), py::arg("override_edition") = false, py::arg("source") = "",
-      py::arg("max_innovations") = kDefaults.max_innovations, py::arg("max_depth") = kDefaults.max_depth,
-      py::arg("max_document_bytes") = kDefaults.max_document_bytes);
+      py::arg("limits") = inovasi::ParseLimits{});
 
   m.def(
       "score",
@@ -177,9 +179,8 @@ void register_scoring(py::module_& m) {
   m.def(
       "score_records",
       [](const std::string& text, std::optional<PyEdition> edition, bool override_edition, const std::string& policy,
-         const std::string& source, std::size_t max_innovations, std::size_t max_depth,
-         std::size_t max_document_bytes) {
-        auto opt = make_options(edition, override_edition, source, max_innovations, max_depth, max_document_bytes);
+         const std::string& source, const inovasi::ParseLimits& limits) {
+        auto opt = make_options(edition, override_edition, source, limits);
         inovasi::ScoreOptions so;
         so.policy = inovasi::policy_from_string(policy);
         std::vector<RecordOut> outs;
@@ -192,25 +193,20 @@ void register_scoring(py::module_& m) {
         return to_python(outs);
       },
       py::arg("text"), py::arg("edition") = py::none(), py::arg("override_edition") = false,
-      py::arg("policy") = "self_assessed", py::arg("source") = "", py::arg("max_innovations") = kDefaults.max_innovations,
-      py::arg("max_depth") = kDefaults.max_depth, py::arg("max_document_bytes") = kDefaults.max_document_bytes);
+      py::arg("policy") = "self_assessed", py::arg("source") = "", py::arg("limits") = inovasi::ParseLimits{});
 
   py::class_<PyScoreStream>(m, "ScoreStream",
                             "Scores the records (JSON Lines or a sequence of JSON values) read from a file "
                             "descriptor, in batches, with bounded memory")
       .def(py::init([](int fd, std::optional<PyEdition> edition, bool override_edition, const std::string& policy,
-                       const std::string& source, std::size_t max_innovations, std::size_t max_depth,
-                       std::size_t max_document_bytes, std::size_t chunk_bytes) {
-             auto opt =
-                 make_options(edition, override_edition, source, max_innovations, max_depth, max_document_bytes);
+                       const std::string& source, const inovasi::ParseLimits& limits, std::size_t chunk_bytes) {
+             auto opt = make_options(edition, override_edition, source, limits);
              inovasi::ScoreOptions so;
              so.policy = inovasi::policy_from_string(policy);
              return std::make_unique<PyScoreStream>(fd, std::move(opt), so, chunk_bytes);
            }),
            py::arg("fd"), py::arg("edition") = py::none(), py::arg("override_edition") = false,
-           py::arg("policy") = "self_assessed", py::arg("source") = "",
-           py::arg("max_innovations") = kDefaults.max_innovations, py::arg("max_depth") = kDefaults.max_depth,
-           py::arg("max_document_bytes") = kDefaults.max_document_bytes,
+           py::arg("policy") = "self_assessed", py::arg("source") = "", py::arg("limits") = inovasi::ParseLimits{},
            py::arg("chunk_bytes") = inovasi::RecordStream::default_chunk_bytes)
       .def("next_batch", &PyScoreStream::next_batch, py::arg("max_records") = 1024,
            py::arg("max_bytes") = std::size_t(4) << 20)

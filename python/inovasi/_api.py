@@ -6,7 +6,7 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Union
+from typing import Any, Iterable, Mapping, Optional, Union
 
 from . import _core
 
@@ -73,20 +73,40 @@ def _text_of(data: SubmissionLike) -> tuple[Union[str, bytes], str]:
     return raw, str(path)
 
 
+def parse_limits(max_innovations: Optional[int] = None, max_depth: Optional[int] = None,
+                 max_document_bytes: Optional[int] = None,
+                 max_evidence_items: Optional[int] = None) -> "_core.ParseLimits":
+    """The limits on one record: the library's defaults (10,000 innovations per region, 64
+    levels of nesting, 64 MiB, 200 evidence items per answer; docs/reliability.md) except those
+    given, each a positive integer."""
+    limits = _core.ParseLimits()
+    for name, value in (("max_innovations", max_innovations), ("max_depth", max_depth),
+                        ("max_document_bytes", max_document_bytes),
+                        ("max_evidence_items", max_evidence_items)):
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, not {value!r}")
+        setattr(limits, name, value)
+    return limits
+
+
 def parse_submission(data: SubmissionLike, edition: Union[str, Edition, None] = None, *,
-                     override_edition: bool = False, max_innovations: int = 10000,
-                     max_depth: int = 64, max_document_bytes: int = 64 << 20) -> Submission:
+                     override_edition: bool = False, max_innovations: Optional[int] = None,
+                     max_depth: Optional[int] = None, max_document_bytes: Optional[int] = None,
+                     max_evidence_items: Optional[int] = None) -> Submission:
     """Parse and validate one region's submission (a dict, a JSON string, or a file path).
 
     ``edition`` is used when the submission names none (or always, with ``override_edition``).
+    The ``max_*`` limits default to the library's (see :func:`parse_limits`).
     Raises :class:`InputError` naming the JSON Pointer and the rule on bad input.
     """
     if isinstance(data, Submission):
         return data
+    limits = parse_limits(max_innovations, max_depth, max_document_bytes, max_evidence_items)
     text, source = _text_of(data)
     ed = globals()["edition"](edition) if edition is not None else None
-    return _core.parse_submission(text, ed, override_edition, source, max_innovations, max_depth,
-                                  max_document_bytes)
+    return _core.parse_submission(text, ed, override_edition, source, limits)
 
 
 class Result:
@@ -162,13 +182,14 @@ def prevalidate(data: SubmissionLike, edition: Union[str, Edition, None] = None,
 
 def score_many(text: Union[str, bytes], edition: Union[str, Edition, None] = None, *,
                override_edition: bool = False, policy: str = "self_assessed", source: str = "",
-               max_innovations: int = 10000, max_depth: int = 64,
-               max_document_bytes: int = 64 << 20) -> list[tuple]:
+               max_innovations: Optional[int] = None, max_depth: Optional[int] = None,
+               max_document_bytes: Optional[int] = None,
+               max_evidence_items: Optional[int] = None) -> list[tuple]:
     """Score every record of a text (one object or JSON Lines), in one C++ call.
 
     Returns ``(index, line, column, score_json or None, error or None, pointer or None)`` per
     record, in input order.
     """
+    limits = parse_limits(max_innovations, max_depth, max_document_bytes, max_evidence_items)
     ed = globals()["edition"](edition) if edition is not None else None
-    return _core.score_records(text, ed, override_edition, policy, source, max_innovations,
-                               max_depth, max_document_bytes)
+    return _core.score_records(text, ed, override_edition, policy, source, limits)

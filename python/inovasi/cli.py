@@ -194,10 +194,23 @@ def _prepare(args):
     return edition
 
 
+def _positive_int(text: str) -> int:
+    """argparse type for a limit: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return value
+
+
 def _scored_batches(args, edition, errors: list) -> Iterator[list[str]]:
     """The JSON scores of the good records of every input, in input order, a batch at a time as
     the input is read. Each bad record is reported on stderr at once and appended to `errors`;
     without --keep-going the first one stops the run (_Stop)."""
+    limits = _api.parse_limits(args.max_innovations, args.max_depth, args.max_document_bytes,
+                               args.max_evidence_items)
     for name in args.files:
         source = "<stdin>" if name == "-" else name
         try:
@@ -209,8 +222,7 @@ def _scored_batches(args, edition, errors: list) -> Iterator[list[str]]:
                 fd = sys.stdin.fileno() if f is None else f.fileno()
             except (AttributeError, ValueError, OSError):
                 raise UsageError(f"{source}: cannot read (no standard input)") from None
-            stream = _core.ScoreStream(fd, edition, edition is not None, args.policy, source,
-                                       args.max_innovations)
+            stream = _core.ScoreStream(fd, edition, edition is not None, args.policy, source, limits)
             seen = 0
             while True:
                 try:
@@ -317,7 +329,15 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--keep-going", action="store_true",
                         help="score every good record and report every bad one with its line "
                         "(the output is written; exit status still 2)")
-        sp.add_argument("--max-innovations", type=int, default=10000, help="limit per region")
+        # Limits on one record; unset ones keep the library's defaults (docs/reliability.md).
+        sp.add_argument("--max-innovations", type=_positive_int, metavar="N",
+                        help="innovations per region (default 10000)")
+        sp.add_argument("--max-evidence-items", type=_positive_int, metavar="N",
+                        help="evidence items per answer (default 200)")
+        sp.add_argument("--max-depth", type=_positive_int, metavar="N",
+                        help="levels of JSON nesting (default 64; above 1024 counts as 1024)")
+        sp.add_argument("--max-document-bytes", type=_positive_int, metavar="N",
+                        help="bytes in one record (default 67108864, 64 MiB)")
         sp.add_argument("--verbose", action="store_true", help="check --format table: list info findings too")
 
     sp = sub.add_parser("score", help="score submissions: one JSON line per region")

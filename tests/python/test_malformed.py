@@ -284,3 +284,56 @@ def test_depth_and_size_limits_from_python():
     assert inovasi.parse_submission(text, max_document_bytes=len(text)).region_code == "64.03"
     with pytest.raises(inovasi.InputError, match=f"larger than the limit of {len(text) - 1} bytes"):
         inovasi.parse_submission(text, max_document_bytes=len(text) - 1)
+
+
+EVIDENCE_EXAMPLE = ROOT / "examples" / "kabupaten-banyuwangi-2026-evidence.json"
+
+
+def test_evidence_item_limit_from_python_and_cli(tmp_path, capfd):
+    # The example's longest evidence lists have 6 items (/innovations/0/answers/20 comes first).
+    text = EVIDENCE_EXAMPLE.read_text(encoding="utf-8")
+    assert inovasi.parse_submission(text, max_evidence_items=6).region_code
+    with pytest.raises(inovasi.InputError) as ei:
+        inovasi.parse_submission(text, max_evidence_items=5)
+    assert ei.value.pointer == "/innovations/0/answers/20/evidence"
+    assert "6 evidence items exceed the limit of 5" in ei.value.message
+    with pytest.raises(inovasi.InputError, match="6 evidence items exceed the limit of 5"):
+        inovasi.score(text, max_evidence_items=5)
+    assert "exceed the limit of 5" in inovasi.score_many(text, max_evidence_items=5)[0][4]
+
+    status, out, err = main(capfd, "score", EVIDENCE_EXAMPLE, "--max-evidence-items", "5")
+    assert status == 2 and out == ""
+    assert "/innovations/0/answers/20/evidence: 6 evidence items exceed the limit of 5" in err
+    status, out, err = main(capfd, "check", EVIDENCE_EXAMPLE, "--max-evidence-items", "6")
+    assert status == 0 and out
+
+
+def test_depth_and_size_limits_from_the_cli(tmp_path, capfd):
+    f = tmp_path / "deep.json"
+    f.write_text('{"edition":"iid-2024","region":{"code":"64.03","type":"kabupaten"},"x-d":[[[]]]}',
+                 encoding="utf-8")
+    status, out, err = main(capfd, "score", f, "--max-depth", "3")
+    assert status == 2 and out == "" and "nesting deeper than the limit of 3 levels" in err
+    status, out, err = main(capfd, "score", f, "--max-depth", "4")
+    assert status == 0 and json.loads(out)["region"] == "64.03"
+    size = f.stat().st_size
+    status, out, err = main(capfd, "score", f, "--max-document-bytes", str(size - 1))
+    assert status == 2 and out == "" and f"larger than the limit of {size - 1} bytes" in err
+    status, out, err = main(capfd, "score", f, "--max-document-bytes", str(size))
+    assert status == 0
+
+
+@pytest.mark.parametrize("bad", ["0", "-3", "2.5", "many"])
+def test_a_limit_must_be_a_whole_number_of_at_least_one(capfd, bad):
+    with pytest.raises(SystemExit) as e:
+        cli.main(["score", str(EVIDENCE_EXAMPLE), "--max-depth", bad])
+    assert e.value.code == 2
+    assert f"--max-depth: must be a whole number of at least 1, not '{bad}'" in capfd.readouterr().err
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, 2.0, "3"])
+def test_parse_limits_names_the_bad_limit(bad):
+    with pytest.raises(ValueError, match=r"max_evidence_items must be a positive integer"):
+        inovasi.parse_limits(max_evidence_items=bad)
+    limits = inovasi.parse_limits(max_depth=9)
+    assert (limits.max_depth, limits.max_innovations, limits.max_evidence_items) == (9, 10000, 200)
