@@ -91,11 +91,12 @@ fi
 
 # --- Build and install inovasi (C++ core, tests, Python extension: one CMake tree) ----------
 # Skipped when nothing it is built from has changed since the last install (a fingerprint of
-# the sources and the interpreter) and the installed package still imports: pip would spend
-# seconds re-checking a build that is up to date, on every run of the main job.
+# the sources, including the C++ tests the same tree builds for ctest, and the interpreter) and
+# the installed package still imports: pip would spend seconds re-checking a build that is up to
+# date, on every run of the main job.
 stamp=build/py/.installed-fingerprint
 fingerprint=$( { "$PY" -c 'import sys; print(sys.executable, sys.version)';
-                 find include src bindings python cmake editions CMakeLists.txt pyproject.toml -type f \
+                 find include src bindings python cmake editions tests/cpp CMakeLists.txt pyproject.toml -type f \
                    -not -name '*.pyc' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum; } | sha256sum | cut -d' ' -f1)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ] \
    && (cd / && "$PY" -c 'import inovasi._core') >/dev/null 2>&1; then

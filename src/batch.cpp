@@ -170,12 +170,25 @@ alignas(64) constexpr std::uint8_t kTailMask[64] = {
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
     0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
+__attribute__((target("avx2"))) inline __m256i load32(const std::uint8_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+
 // 32 bytes from p, of which the first n ≤ 32 are wanted; reads past `end` go through a copy.
 __attribute__((target("avx2"))) inline __m256i load_upto(const std::uint8_t* p, std::size_t n, const std::uint8_t* end) {
-  if (p + 32 <= end) return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  if (p + 32 <= end) return load32(p);
   alignas(32) std::uint8_t buf[32] = {};
   std::memcpy(buf, p, n);
   return _mm256_load_si256(reinterpret_cast<const __m256i*>(buf));
+}
+
+// One vector of level bytes `l` (caps `cap`, read only when Caps): `vmax` takes the claimed
+// levels, the caps apply, and the weights give 16 lanes of pair sums.
+template <bool Caps>
+__attribute__((target("avx2"))) inline __m256i weigh_avx2(__m256i l, __m256i cap, __m256i weights, __m256i& vmax) {
+  vmax = _mm256_max_epu8(vmax, l);
+  if constexpr (Caps) l = _mm256_min_epu8(l, cap);
+  return _mm256_maddubs_epi16(l, weights);
 }
 
 // The innovation aspect of regions [a, b) with AVX2: returns Σ of the points of the submitted
@@ -204,10 +217,8 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
     for (; s < stop; ++s, p += 32 * period) {
       for (int i = 0; i < period; ++i) {
         if (i % 2 == 0) _mm_prefetch(reinterpret_cast<const char*>(p) + 32 * i + kPrefetchBytes, _MM_HINT_T0);
-        __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * i));
-        vmax = _mm256_max_epu8(vmax, l);
-        if constexpr (Caps) l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32 * i)));
-        const __m256i t = _mm256_maddubs_epi16(l, _mm256_load_si256(pw + i));
+        const __m256i t = weigh_avx2<Caps>(load32(p + 32 * i), Caps ? load32(q + 32 * i) : zero,
+                                           _mm256_load_si256(pw + i), vmax);
         if (i % 2 == 0)
           acc_a = _mm256_add_epi16(acc_a, t);
         else
@@ -220,19 +231,14 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
   // The vectors left (fewer than a period), then the last partial one, masked.
   const std::size_t left = vectors - steps * static_cast<std::size_t>(period);
   __m256i acc = zero;
-  for (std::size_t i = 0; i < left; ++i) {
-    __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * i));
-    vmax = _mm256_max_epu8(vmax, l);
-    if constexpr (Caps) l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q + 32 * i)));
-    acc = _mm256_add_epi16(acc, _mm256_maddubs_epi16(l, _mm256_load_si256(pw + i)));
-  }
+  for (std::size_t i = 0; i < left; ++i)
+    acc = _mm256_add_epi16(acc, weigh_avx2<Caps>(load32(p + 32 * i), Caps ? load32(q + 32 * i) : zero,
+                                                 _mm256_load_si256(pw + i), vmax));
   if (const std::size_t rem = len % 32) {
-    const std::uint8_t* end = levels + c.innovations * K;
-    const __m256i mask = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(kTailMask + 32 - rem));
-    __m256i l = _mm256_and_si256(load_upto(p + 32 * left, rem, end), mask);
-    vmax = _mm256_max_epu8(vmax, l);
-    if constexpr (Caps) l = _mm256_min_epu8(l, load_upto(q + 32 * left, rem, caps + c.innovations * K));
-    acc = _mm256_add_epi16(acc, _mm256_maddubs_epi16(l, _mm256_load_si256(pw + left)));
+    const __m256i mask = load32(kTailMask + 32 - rem);
+    const __m256i l = _mm256_and_si256(load_upto(p + 32 * left, rem, levels + c.innovations * K), mask);
+    const __m256i cap = Caps ? load_upto(q + 32 * left, rem, caps + c.innovations * K) : zero;
+    acc = _mm256_add_epi16(acc, weigh_avx2<Caps>(l, cap, _mm256_load_si256(pw + left), vmax));
   }
   acc64 = widen_avx2(acc64, acc);  // at most a period of vectors: fits, as flush_every >= period
 
@@ -254,8 +260,8 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
          m &= m - 1) {
       const std::size_t i = j + static_cast<std::size_t>(std::countr_zero(m));
       if (i < P.full_loads) {
-        __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(levels + i * K));
-        if constexpr (Caps) l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(caps + i * K)));
+        __m256i l = load32(levels + i * K);
+        if constexpr (Caps) l = _mm256_min_epu8(l, load32(caps + i * K));
         off16 = _mm256_add_epi16(off16, _mm256_maddubs_epi16(l, w));
         if (++off_pending == P.flush_every) {
           off64 = widen_avx2(off64, off16);
@@ -301,9 +307,9 @@ bool cpu_has_avx2() {
 // next region and meet zero weights (they may raise `mx`, which the caller then checks exactly).
 __attribute__((target("avx2"))) inline std::int64_t government_points_avx2(const Plan& P, const std::uint8_t* gl,
                                                                           const std::uint8_t* gc, std::uint8_t& mx) {
-  __m256i l = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(gl));
+  __m256i l = load32(gl);
   if (any_above_avx2(l, P.level_max)) mx = 255;
-  if (gc) l = _mm256_min_epu8(l, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(gc)));
+  if (gc) l = _mm256_min_epu8(l, load32(gc));
   __m256i t = _mm256_madd_epi16(_mm256_maddubs_epi16(l, _mm256_load_si256(reinterpret_cast<const __m256i*>(P.gov_weights))),
                                 _mm256_set1_epi16(1));  // 8 × int32
   __m128i h = _mm_add_epi32(_mm256_castsi256_si128(t), _mm256_extracti128_si256(t, 1));
