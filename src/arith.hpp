@@ -7,6 +7,7 @@
 #include <string>
 
 #include "inovasi/edition.hpp"
+#include "inovasi/score.hpp"
 
 namespace inovasi::detail {
 
@@ -40,8 +41,6 @@ inline std::size_t band_of_fraction(const Edition& ed, int128 num, int128 den) {
   return ed.bands.size();
 }
 
-std::int64_t round_hundredths_impl(int128 num, int128 den, Rounding mode);
-
 struct RegionTotals {
   int divisor = 1;
   std::int64_t count_h = 0;
@@ -64,7 +63,7 @@ inline RegionTotals finish_region(const Edition& ed, std::int64_t government_h, 
   // IID = total / max_total × 100; in hundredths: total_num_h × 10000 / (D × max_total_h).
   t.iid_num = t.total_num_h * 10000;
   t.iid_den = D * ed.max_total_h;
-  t.iid_h = round_hundredths_impl(t.iid_num, t.iid_den, ed.rounding);
+  t.iid_h = round_hundredths(t.iid_num, t.iid_den, ed.rounding);
   const bool rounded = ed.category_reading == CategoryReading::rounded;
   if (rounded || both_readings) t.band_rounded = band_of_hundredths(ed, t.iid_h);
   // band_of_fraction takes IID (not hundredths): total_num_h × 100 / (D × max_total_h).

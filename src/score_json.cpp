@@ -4,6 +4,7 @@
 #include <map>
 
 #include "inovasi/score.hpp"
+#include "json_text.hpp"
 
 namespace inovasi {
 
@@ -16,23 +17,7 @@ class Writer {
 
   void escape(const std::string& s) {
     out += '"';
-    for (unsigned char c : s) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-    }
+    detail::append_json_escaped(out, s);
     out += '"';
   }
   void sep() {

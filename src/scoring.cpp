@@ -65,10 +65,6 @@ std::string Fraction::to_string() const {
 }
 
 std::int64_t round_hundredths(int128 num, int128 den, Rounding mode) {
-  return detail::round_hundredths_impl(num, den, mode);
-}
-
-std::int64_t detail::round_hundredths_impl(int128 num, int128 den, Rounding mode) {
   // num/den ≥ 0 is already in hundredths; round to an integer. 64-bit division when the
   // values allow (the common case; same result, far cheaper than 128-bit).
   constexpr int128 kMax64 = static_cast<int128>(INT64_MAX / 2);
@@ -175,7 +171,6 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
   const Edition& ed = *sub.edition;
   Core c;
   Score& s = c.s;
-  std::vector<Finding> scratch;  // policy findings of a pass that does not keep them
   s.region_code = sub.region.code;
   s.region_name = sub.region.name;
   s.region_type = to_string(sub.region.type);
@@ -192,8 +187,7 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
       if (row.mandatory && a.level == 0) s.findings.push_back(mandatory_finding("/government/" + row.key, row, "", a));
       s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
     }
-    int level = apply_policy(a, row, ed, chk, policy, "", findings ? s.findings : scratch);
-    scratch.clear();
+    int level = apply_policy(a, row, ed, chk, policy, "", s.findings);
     RowScore rs{idx, a.level, level, row.weight_h * level, row.weight_h * a.level};
     s.government_h += rs.points_h;
     if (breakdown) s.government.push_back(rs);
@@ -235,8 +229,7 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
         }
         const AnswerCheck& chk = checks.innovations[inv_i][idx];
         if (findings) s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
-        level = apply_policy(a, row, ed, chk, policy, inv.id, findings ? s.findings : scratch);
-        scratch.clear();
+        level = apply_policy(a, row, ed, chk, policy, inv.id, s.findings);
       }
       // A rejected innovation scores 0 under every policy, whatever it claims.
       RowScore rs{idx, a.level, level, row.weight_h * level, rejected ? 0 : row.weight_h * a.level};

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "arith.hpp"
+#include "json_text.hpp"
 #include "inovasi/error.hpp"
 #include "inovasi/evidence.hpp"
 #include "inovasi/submission.hpp"
@@ -938,10 +939,7 @@ class Generator {
 
 std::string escape(const std::string& s) {
   std::string out;
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    out += ch;
-  }
+  detail::append_json_escaped(out, s);
   return out;
 }
 
