@@ -143,7 +143,8 @@ void register_batch(py::module_& m) {
   m.def(
       "columns_from_text",
       [](const py::bytes& data, const py::object& edition, const std::string& policy, const std::string& source) {
-        std::string text = data;  // one copy, then the GIL is released for parsing
+        // Read in place: the bytes object is immutable and the caller holds it for the call.
+        const std::string_view text = data;
         inovasi::ParseOptions o;
         o.source = source;
         if (!edition.is_none()) {

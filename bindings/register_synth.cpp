@@ -1,10 +1,8 @@
 // The synthetic generator for Python: columns as numpy arrays that own the generated vectors
-// (zero copy), and JSON Lines written to a temporary file renamed into place.
+// (zero copy), and JSON Lines written to a path.
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <optional>
-#include <random>
 #include <utility>
 
 #include "common.hpp"
@@ -47,28 +45,16 @@ void register_synth(py::module_& m) {
       [](const std::string& path, std::uint64_t seed, std::optional<std::size_t> innovations,
          std::optional<std::size_t> regions, const py::object& edition, const std::string& profile) {
         inovasi::SynthOptions o = options(seed, innovations, regions, edition, profile);
-        namespace fs = std::filesystem;
-        const fs::path target(path);
-        // A sibling temporary file renamed over the target: no half-written output.
-        const fs::path tmp = target.parent_path() / (target.filename().string() + ".tmp-" + std::to_string(std::random_device{}()));
+        // Python writes to a temporary file and renames it into place (inovasi/_files.py).
         std::uintmax_t size = 0;
         {
           py::gil_scoped_release release;
-          try {
-            {
-              std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-              if (!out) throw std::runtime_error("cannot write " + tmp.string());
-              inovasi::write_jsonl(o, out);
-              out.flush();
-              if (!out) throw std::runtime_error("error writing " + tmp.string());
-            }
-            size = fs::file_size(tmp);
-            fs::rename(tmp, target);
-          } catch (...) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            throw;
-          }
+          std::ofstream out(path, std::ios::binary | std::ios::trunc);
+          if (!out) throw std::runtime_error("cannot write " + path);
+          inovasi::write_jsonl(o, out);
+          out.flush();
+          if (!out) throw std::runtime_error("error writing " + path);
+          size = static_cast<std::uintmax_t>(out.tellp());
         }
         return size;
       },

@@ -13,7 +13,8 @@ import sys
 import time
 from typing import Optional, Sequence
 
-from . import _files, batch
+# batch (and with it numpy and pandas) is imported when a ranking runs, not when the CLI
+# registers this subcommand: `inovasi score` and `inovasi editions` do not need them.
 
 TYPE_TITLES = {"province": "Provinsi", "kabupaten": "Kabupaten", "kota": "Kota"}
 
@@ -21,6 +22,8 @@ TYPE_TITLES = {"province": "Provinsi", "kabupaten": "Kabupaten", "kota": "Kota"}
 def ranked_frame(files: Sequence[str], edition: Optional[str] = None, policy: str = "self_assessed",
                  threads: int = 1):
     """One row per region with ``rank`` within its type (methodology §7)."""
+    from . import batch
+
     if not files:
         from . import synth
         files = [str(synth.national_dataset())]
@@ -28,7 +31,7 @@ def ranked_frame(files: Sequence[str], edition: Optional[str] = None, policy: st
     df = batch.frame(cols, batch.score_columns(cols, threads=threads))
     labels = batch.category_labels(cols["edition"])
     out = batch.rank(df, lowest_category=labels[-1])
-    out.attrs["edition"] = batch._edition(cols["edition"]).name
+    out.attrs["edition"] = cols["edition"].name
     out.attrs["categories"] = labels
     return out
 
@@ -74,6 +77,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    from . import _files
+
     t0 = time.perf_counter()
     try:
         df = ranked_frame(args.files, args.edition, args.policy, args.threads)

@@ -71,3 +71,21 @@ def test_national_ranking(national):
         iid = ranked["iid_h"].to_numpy()
         expect = np.array([1 + (iid > v).sum() for v in iid])
         assert ranked["rank"].to_numpy(dtype=np.int64).tolist() == expect.tolist()
+
+
+def test_a_verified_file_is_hashed_again_once_it_changes(tmp_path):
+    import hashlib
+    import os
+
+    f = tmp_path / "data.jsonl"
+    f.write_bytes(b'{"a": 1}\n')
+    manifest = {"sha256": hashlib.sha256(f.read_bytes()).hexdigest(), "bytes": f.stat().st_size,
+                "seed": 1, "profile": "national", "edition": "iid-2023"}
+    synth._verify(f, manifest)
+    assert (tmp_path / ".data.jsonl.verified").exists()
+    synth._verify(f, manifest)  # unchanged: the stamp answers
+    before = f.stat().st_mtime_ns
+    f.write_bytes(b'{"a": 2}\n')  # same size, new content
+    os.utime(f, ns=(before + 10**9, before + 10**9))
+    with pytest.raises(inovasi.InputError, match="checksum mismatch"):
+        synth._verify(f, manifest)
