@@ -22,7 +22,7 @@
 #include "inovasi/batch.hpp"
 #include "inovasi/score.hpp"
 #include "inovasi/synth.hpp"
-#include "pool.hpp"  // the engine's worker pool (internal to the library)
+#include "batch/pool.hpp"  // the engine's worker pool (internal to the library)
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>

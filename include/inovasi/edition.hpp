@@ -153,6 +153,12 @@ class Edition {
   int t0_year() const { return assessment_year - t0_offset; }
   // Index into rows, or -1.
   int row_index(const std::string& key) const;
+  // Category bands (the model's, not scoring's): the index of the band an IID falls in, given
+  // in hundredths (rounded reading) or as the exact fraction num/den; bands.size() is the
+  // lowest category.
+  std::size_t band_of_hundredths(std::int64_t iid_h) const;
+  std::size_t band_of_fraction(int128 num, int128 den) const;  // IID = num/den
+  const std::string& category_label(std::size_t band) const;
   // Category of an IID given in hundredths (rounded reading) or as exact fraction num/den.
   const std::string& category_of_hundredths(std::int64_t iid_h) const;
   const std::string& category_of_fraction(int128 num, int128 den) const;  // IID = num/den

@@ -1,7 +1,7 @@
-// The batch engine's worker pool (src/pool.hpp, internal): every part runs exactly once per
+// The batch engine's worker pool (src/batch/pool.hpp, internal): every part runs exactly once per
 // call, on distinct threads at the same time; concurrent callers never wait for one another;
 // back-to-back calls lose no wake-up; a forked child gets workers of its own.
-#include "pool.hpp"
+#include "batch/pool.hpp"
 
 #include <gtest/gtest.h>
 

@@ -310,7 +310,7 @@ def test_duplicate_key_top_level_pointer():
 
 def test_duplicate_key_nested_pointer():
     # BUG: the pointer of a duplicate key inside a nested object drops the last segment (the
-    # key or index of the object holding the duplicate): the core (src/json_dom.cpp,
+    # key or index of the object holding the duplicate): the core (src/io/json_dom.cpp,
     # Handler::on_object_end pops the frame before computing pointer()) gives
     # "/government/level" here; likewise {"region": {"code":..,"code":..}} gives "/code" and a
     # duplicate "id" in /innovations/0 gives "/innovations/id".

@@ -1,4 +1,4 @@
-#include "json_dom.hpp"
+#include "io/json_dom.hpp"
 
 #include <algorithm>
 #include <boost/json/basic_parser_impl.hpp>

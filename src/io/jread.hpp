@@ -9,7 +9,7 @@
 
 #include "inovasi/decimal.hpp"
 #include "inovasi/error.hpp"
-#include "json_dom.hpp"
+#include "io/json_dom.hpp"
 
 namespace inovasi::detail {
 

@@ -4,7 +4,7 @@
 
 #include "inovasi/evidence.hpp"
 #include "inovasi/score.hpp"
-#include "arith.hpp"
+#include "scoring/rules.hpp"
 
 namespace inovasi {
 

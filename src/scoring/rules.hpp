@@ -1,5 +1,5 @@
 #pragma once
-// Internal: the end of the formula (methodology §3) shared by score() and score_batch(), so
+// Internal: the rules layer. The end of the formula (methodology §3) shared by score() and score_batch(), so
 // the single-region and batch paths cannot drift apart: divisor, count points, one rounding,
 // category reading. Inputs are integer hundredths; nothing is rounded before the IID.
 #include <algorithm>
@@ -22,23 +22,6 @@ inline int divisor_for(const Edition& ed, int n) { return std::max(ed.divisor_mi
 
 inline std::int64_t count_points_h(const Edition& ed, int n, bool gate_open) {
   return gate_open ? ed.count_rate_h * std::min(n, ed.count_cap) : 0;
-}
-
-// Index of the band a value falls in (bands.size() = the lowest category).
-inline std::size_t band_of_hundredths(const Edition& ed, std::int64_t iid_h) {
-  for (std::size_t i = 0; i < ed.bands.size(); ++i) {
-    const auto& b = ed.bands[i];
-    if (b.strict ? iid_h > b.lower_h : iid_h >= b.lower_h) return i;
-  }
-  return ed.bands.size();
-}
-inline std::size_t band_of_fraction(const Edition& ed, int128 num, int128 den) {
-  for (std::size_t i = 0; i < ed.bands.size(); ++i) {
-    const auto& b = ed.bands[i];
-    int128 lhs = num * 100, rhs = static_cast<int128>(b.lower_h) * den;
-    if (b.strict ? lhs > rhs : lhs >= rhs) return i;
-  }
-  return ed.bands.size();
 }
 
 struct RegionTotals {
@@ -65,9 +48,9 @@ inline RegionTotals finish_region(const Edition& ed, std::int64_t government_h, 
   t.iid_den = D * ed.max_total_h;
   t.iid_h = round_hundredths(t.iid_num, t.iid_den, ed.rounding);
   const bool rounded = ed.category_reading == CategoryReading::rounded;
-  if (rounded || both_readings) t.band_rounded = band_of_hundredths(ed, t.iid_h);
+  if (rounded || both_readings) t.band_rounded = ed.band_of_hundredths(t.iid_h);
   // band_of_fraction takes IID (not hundredths): total_num_h × 100 / (D × max_total_h).
-  if (!rounded || both_readings) t.band_exact = band_of_fraction(ed, t.total_num_h * 100, t.iid_den);
+  if (!rounded || both_readings) t.band_exact = ed.band_of_fraction(t.total_num_h * 100, t.iid_den);
   t.band = rounded ? t.band_rounded : t.band_exact;
   return t;
 }

@@ -9,8 +9,8 @@
 #include <optional>
 #include <thread>
 
-#include "arith.hpp"
-#include "pool.hpp"
+#include "scoring/rules.hpp"
+#include "batch/pool.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>

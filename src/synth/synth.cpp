@@ -12,8 +12,8 @@
 #include <ostream>
 #include <string_view>
 
-#include "arith.hpp"
-#include "json_text.hpp"
+#include "scoring/rules.hpp"
+#include "io/json_text.hpp"
 #include "inovasi/error.hpp"
 #include "inovasi/evidence.hpp"
 #include "inovasi/submission.hpp"

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "inovasi/score.hpp"
-#include "json_text.hpp"
+#include "io/json_text.hpp"
 
 namespace inovasi {
 

@@ -1,4 +1,4 @@
-#include "pool.hpp"
+#include "batch/pool.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -9,72 +9,13 @@
 #include <set>
 #include <system_error>
 
-#include "jread.hpp"
-#include "json_dom.hpp"
+#include "io/jread.hpp"
+#include "io/json_dom.hpp"
 
 namespace inovasi {
 
 using namespace detail;
 
-const char* to_string(RegionType t) {
-  switch (t) {
-    case RegionType::province: return "province";
-    case RegionType::kabupaten: return "kabupaten";
-    case RegionType::kota: return "kota";
-  }
-  return "?";
-}
-const char* to_string(Stage s) {
-  switch (s) {
-    case Stage::unknown: return "";
-    case Stage::initiative: return "initiative";
-    case Stage::trial: return "trial";
-    case Stage::applied: return "applied";
-  }
-  return "?";
-}
-const char* to_string(Status s) {
-  switch (s) {
-    case Status::draft: return "draft";
-    case Status::submitted: return "submitted";
-    case Status::rejected: return "rejected";
-  }
-  return "?";
-}
-const char* to_string(Form f) {
-  switch (f) {
-    case Form::unknown: return "";
-    case Form::governance: return "governance";
-    case Form::public_service: return "public_service";
-    case Form::other: return "other";
-  }
-  return "?";
-}
-const char* to_string(Kind k) {
-  switch (k) {
-    case Kind::unknown: return "";
-    case Kind::digital: return "digital";
-    case Kind::non_digital: return "non_digital";
-  }
-  return "?";
-}
-const char* to_string(Verdict v) {
-  switch (v) {
-    case Verdict::none: return "";
-    case Verdict::accepted: return "accepted";
-    case Verdict::revision: return "revision";
-    case Verdict::rejected: return "rejected";
-  }
-  return "?";
-}
-
-std::string normalise_affair(const std::string& s) {
-  std::size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  std::string out = s.substr(b, e - b + 1);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 namespace {
 
