@@ -26,7 +26,11 @@ enum : std::uint8_t { kNotCounted = 0, kSubmitted = 1, kRejected = 2 };
 //   affairs            innovations      bit i set = covers edition.gate->affairs[i]; may be null
 //                                        (no affairs known: a 2026-style gate stays closed)
 //   *_caps             same shapes as the level matrices; may be null. The validated level is
-//                      min(level, cap): a policy's result, produced by pre-validation.
+//                      the claimed level under the caps' rule (cap_rule): min(level, cap) by
+//                      default, or all-or-nothing for the strict policy (score.hpp, CapRule).
+// Caps that hold a policy's result at today's claims (to_columns with a policy: the columns v1
+// form, superseded) freeze that policy at the claims; the claim-independent caps of policy
+// columns (Columns::view(Policy), schema v2) validate any claimed level exactly.
 struct ColumnsView {
   const Edition* edition = nullptr;
   std::size_t regions = 0, innovations = 0;
@@ -37,6 +41,7 @@ struct ColumnsView {
   const std::uint64_t* affairs = nullptr;
   const std::uint8_t* government_caps = nullptr;
   const std::uint8_t* innovation_caps = nullptr;
+  CapRule cap_rule = CapRule::at_most;
 };
 
 // Owning columnar data set with region metadata (what the generator and to_columns produce).
@@ -47,12 +52,21 @@ struct Columns {
   std::vector<std::int64_t> region_offsets{0};
   std::vector<std::uint8_t> status;
   std::vector<std::uint64_t> affairs;
-  std::vector<std::uint8_t> government_caps, innovation_caps;  // empty = no caps
+  std::vector<std::uint8_t> government_caps, innovation_caps;  // v1: one policy at today's claims; empty = none
+  // Schema v2, policy columns (to_policy_columns): per answer, the caps its evidence gives
+  // independently of the claim (AnswerCheck::supported_cap / assessor_cap), so that every policy
+  // is computed for any claimed level. Empty when the columns carry no evidence.
+  std::vector<std::uint8_t> government_supported_cap, innovation_supported_cap;
+  std::vector<std::uint8_t> government_assessor_cap, innovation_assessor_cap;
   // Region metadata, one entry per region.
   std::vector<std::string> codes, names, provinces;
   std::vector<std::uint8_t> types;  // RegionType values
 
   ColumnsView view() const;
+  // The view that scores `policy` from the v2 caps (no caps for self_assessed); throws
+  // InputError when the columns hold no evidence caps and the policy needs them.
+  ColumnsView view(Policy policy) const;
+  bool policy_caps = false;  // the v2 caps are filled (to_policy_columns)
 };
 
 // Per-region outputs, caller-owned arrays of `regions` elements (any may be null except iid_h).
@@ -85,5 +99,9 @@ BatchResult score_batch(const ColumnsView& columns, int threads = 1);
 // Columns of parsed submissions (all scored under `edition`, which must be the edition of every
 // submission), with caps holding the validated levels under `policy` (none for self_assessed).
 Columns to_columns(const std::vector<Submission>& submissions, Policy policy = Policy::self_assessed);
+
+// Policy columns (schema v2): claimed levels plus, per answer, the claim-independent caps of
+// every policy from one pre-validation of each submission (no v1 caps).
+Columns to_policy_columns(const std::vector<Submission>& submissions);
 
 }  // namespace inovasi

@@ -29,6 +29,16 @@ struct AnswerCheck {
   bool checked = false;     // the row has evidence rules
   bool has_error = false;   // some error-severity finding on this answer
   std::vector<Finding> findings;
+  // What the validation policies need, independent of the claimed level, so that any claim
+  // (today's, or a scenario's) is validated exactly without re-checking the documents
+  // (scoring/rules.hpp validated_level): the evidence supports min(claim, supported_cap) — the
+  // edition's level_max when a passing item supports whatever is claimed, or the row has no
+  // rules — and the assessors' verdicts allow min(claim, assessor_cap), which is supported_cap
+  // when no item carries a verdict.
+  int supported_cap = 0;
+  int assessor_cap = 0;
+  bool assessed = false;       // some item carries a verdict (revision read as the edition says)
+  bool assessor_accepts = false;  // some item is accepted
 };
 
 // One answer: `innovation` is an index into submission.innovations, or -1 with a government

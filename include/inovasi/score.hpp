@@ -12,6 +12,11 @@
 namespace inovasi {
 
 enum class Policy { self_assessed, supported, strict, assessor };
+
+// How a cap turns a claimed level into the validated one (the rule: scoring/rules.hpp
+// apply_cap). `at_most`: min(level, cap) — the supported and assessor policies. `all_or_nothing`:
+// the level when it is not above the cap, else the edition's level_min — the strict policy.
+enum class CapRule : std::uint8_t { at_most, all_or_nothing };
 const char* to_string(Policy p);
 Policy policy_from_string(const std::string& s);  // throws InputError
 

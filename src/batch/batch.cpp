@@ -9,7 +9,9 @@
 #include <optional>
 #include <thread>
 
+#include "inovasi/evidence.hpp"
 #include "scoring/rules.hpp"
+#include "batch/kernel.hpp"
 #include "batch/pool.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -34,6 +36,20 @@ ColumnsView Columns::view() const {
   return v;
 }
 
+ColumnsView Columns::view(Policy policy) const {
+  ColumnsView v = view();
+  v.government_caps = v.innovation_caps = nullptr;
+  if (policy == Policy::self_assessed) return v;
+  if (!policy_caps)
+    throw InputError("/policy", std::string("these columns carry no evidence caps, so the ") + to_string(policy) +
+                                    " policy cannot be computed from them (build them with to_policy_columns)");
+  const bool assessor = policy == Policy::assessor;
+  v.government_caps = (assessor ? government_assessor_cap : government_supported_cap).data();
+  v.innovation_caps = (assessor ? innovation_assessor_cap : innovation_supported_cap).data();
+  v.cap_rule = detail::cap_rule_of(policy);
+  return v;
+}
+
 namespace {
 
 // Chunks of regions per thread: enough that a late or slowed thread costs the run little, few
@@ -46,7 +62,8 @@ struct Plan {
   std::size_t G = 0, K = 0;
   std::vector<std::int64_t> gov_w, inv_w;  // weight_h per column
   std::vector<std::size_t> mandatory;      // innovation columns, when a missing one zeroes the innovation
-  std::uint8_t level_max = 0;
+  std::uint8_t level_max = 0, level_min = 0;
+  CapRule rule = CapRule::at_most;  // how the caps of this call apply
   bool has_gate = false, gate_submitted_only = false;
   int min_covered = 0;
   std::uint64_t gate_bits = 0;
@@ -79,6 +96,7 @@ struct Plan {
       if (r.mandatory && e.mandatory_rule == MandatoryRule::zero_innovation) mandatory.push_back(k);
     }
     level_max = static_cast<std::uint8_t>(std::clamp(e.level_max, 0, 255));
+    level_min = static_cast<std::uint8_t>(std::clamp(e.level_min, 0, 255));
     if (e.gate) {
       has_gate = true;
       gate_submitted_only = e.gate->counted == GateCounted::submitted;
@@ -127,7 +145,8 @@ struct Plan {
 // One innovation's points (hundredths) at its validated levels.
 std::int64_t innovation_points(const Plan& P, const std::uint8_t* lev, const std::uint8_t* cap) {
   std::int64_t sum = 0;
-  for (std::size_t k = 0; k < P.K; ++k) sum += P.inv_w[k] * (cap ? std::min(lev[k], cap[k]) : lev[k]);
+  for (std::size_t k = 0; k < P.K; ++k)
+    sum += P.inv_w[k] * (cap ? detail::apply_cap(P.rule, lev[k], cap[k], P.level_min) : lev[k]);
   return sum;
 }
 
@@ -182,22 +201,36 @@ __attribute__((target("avx2"))) inline __m256i load_upto(const std::uint8_t* p, 
   return _mm256_load_si256(reinterpret_cast<const __m256i*>(buf));
 }
 
-// One vector of level bytes `l` (caps `cap`, read only when Caps): `vmax` takes the claimed
+// The caps of a call, as a template argument of the kernels.
+enum CapMode : int { kNoCaps = 0, kAtMost = 1, kAllOrNothing = 2 };
+
+// detail::apply_cap on 32 bytes: at_most is min(level, cap); all_or_nothing keeps the levels
+// not above their caps and puts level_min in the others.
+template <int Caps>
+__attribute__((target("avx2"))) inline __m256i apply_caps_avx2(__m256i l, __m256i cap, __m256i lmin) {
+  if constexpr (Caps == kAtMost) return _mm256_min_epu8(l, cap);
+  if constexpr (Caps == kAllOrNothing)
+    return _mm256_blendv_epi8(_mm256_min_epu8(l, lmin), l, _mm256_cmpeq_epi8(_mm256_min_epu8(l, cap), l));
+  return l;
+}
+
+// One vector of level bytes `l` (caps `cap`, read only with caps): `vmax` takes the claimed
 // levels, the caps apply, and the weights give 16 lanes of pair sums.
-template <bool Caps>
-__attribute__((target("avx2"))) inline __m256i weigh_avx2(__m256i l, __m256i cap, __m256i weights, __m256i& vmax) {
+template <int Caps>
+__attribute__((target("avx2"))) inline __m256i weigh_avx2(__m256i l, __m256i cap, __m256i lmin, __m256i weights,
+                                                          __m256i& vmax) {
   vmax = _mm256_max_epu8(vmax, l);
-  if constexpr (Caps) l = _mm256_min_epu8(l, cap);
-  return _mm256_maddubs_epi16(l, weights);
+  return _mm256_maddubs_epi16(apply_caps_avx2<Caps>(l, cap, lmin), weights);
 }
 
 // The innovation aspect of regions [a, b) with AVX2: returns Σ of the points of the submitted
 // innovations (hundredths), sets `counted` and raises `mx` past level_max if any level byte is
 // above it (the caller then finds it exactly). Throws for a bad status code.
-template <bool Caps, int FixedPeriod>
+template <int Caps, int FixedPeriod>
 __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, const ColumnsView& c, std::size_t a,
                                                                std::size_t b, int& counted, std::uint8_t& mx) {
   const __m256i zero = _mm256_setzero_si256();
+  const __m256i lmin = _mm256_set1_epi8(static_cast<char>(P.level_min));
   const std::size_t K = P.K;
   const std::uint8_t* levels = c.innovation_levels;
   const std::uint8_t* caps = Caps ? c.innovation_caps : nullptr;
@@ -217,14 +250,14 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
     for (; s < stop; ++s, p += 32 * period) {
       for (int i = 0; i < period; ++i) {
         if (i % 2 == 0) _mm_prefetch(reinterpret_cast<const char*>(p) + 32 * i + kPrefetchBytes, _MM_HINT_T0);
-        const __m256i t = weigh_avx2<Caps>(load32(p + 32 * i), Caps ? load32(q + 32 * i) : zero,
+        const __m256i t = weigh_avx2<Caps>(load32(p + 32 * i), Caps ? load32(q + 32 * i) : zero, lmin,
                                            _mm256_load_si256(pw + i), vmax);
         if (i % 2 == 0)
           acc_a = _mm256_add_epi16(acc_a, t);
         else
           acc_b = _mm256_add_epi16(acc_b, t);
       }
-      if constexpr (Caps) q += 32 * period;
+      if constexpr (Caps != kNoCaps) q += 32 * period;
     }
     acc64 = widen_avx2(acc64, _mm256_add_epi16(acc_a, acc_b));
   }
@@ -232,13 +265,13 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
   const std::size_t left = vectors - steps * static_cast<std::size_t>(period);
   __m256i acc = zero;
   for (std::size_t i = 0; i < left; ++i)
-    acc = _mm256_add_epi16(acc, weigh_avx2<Caps>(load32(p + 32 * i), Caps ? load32(q + 32 * i) : zero,
+    acc = _mm256_add_epi16(acc, weigh_avx2<Caps>(load32(p + 32 * i), Caps ? load32(q + 32 * i) : zero, lmin,
                                                  _mm256_load_si256(pw + i), vmax));
   if (const std::size_t rem = len % 32) {
     const __m256i mask = load32(kTailMask + 32 - rem);
     const __m256i l = _mm256_and_si256(load_upto(p + 32 * left, rem, levels + c.innovations * K), mask);
     const __m256i cap = Caps ? load_upto(q + 32 * left, rem, caps + c.innovations * K) : zero;
-    acc = _mm256_add_epi16(acc, weigh_avx2<Caps>(l, cap, _mm256_load_si256(pw + left), vmax));
+    acc = _mm256_add_epi16(acc, weigh_avx2<Caps>(l, cap, lmin, _mm256_load_si256(pw + left), vmax));
   }
   acc64 = widen_avx2(acc64, acc);  // at most a period of vectors: fits, as flush_every >= period
 
@@ -261,7 +294,7 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
       const std::size_t i = j + static_cast<std::size_t>(std::countr_zero(m));
       if (i < P.full_loads) {
         __m256i l = load32(levels + i * K);
-        if constexpr (Caps) l = _mm256_min_epu8(l, load32(caps + i * K));
+        if constexpr (Caps != kNoCaps) l = apply_caps_avx2<Caps>(l, load32(caps + i * K), lmin);
         off16 = _mm256_add_epi16(off16, _mm256_maddubs_epi16(l, w));
         if (++off_pending == P.flush_every) {
           off64 = widen_avx2(off64, off16);
@@ -286,11 +319,14 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
 __attribute__((target("avx2"))) std::int64_t innovations_simd(const Plan& P, const ColumnsView& c, std::size_t a,
                                                                std::size_t b, int& counted, std::uint8_t& mx) {
   // Every shipped edition has K = 20, a period of 5: that case gets its inner loop unrolled.
+  if (c.innovation_caps && P.rule == CapRule::all_or_nothing)
+    return P.period == 5 ? innovations_avx2<kAllOrNothing, 5>(P, c, a, b, counted, mx)
+                         : innovations_avx2<kAllOrNothing, 0>(P, c, a, b, counted, mx);
   if (c.innovation_caps)
-    return P.period == 5 ? innovations_avx2<true, 5>(P, c, a, b, counted, mx)
-                         : innovations_avx2<true, 0>(P, c, a, b, counted, mx);
-  return P.period == 5 ? innovations_avx2<false, 5>(P, c, a, b, counted, mx)
-                       : innovations_avx2<false, 0>(P, c, a, b, counted, mx);
+    return P.period == 5 ? innovations_avx2<kAtMost, 5>(P, c, a, b, counted, mx)
+                         : innovations_avx2<kAtMost, 0>(P, c, a, b, counted, mx);
+  return P.period == 5 ? innovations_avx2<kNoCaps, 5>(P, c, a, b, counted, mx)
+                       : innovations_avx2<kNoCaps, 0>(P, c, a, b, counted, mx);
 }
 
 bool cpu_has_avx2() {
@@ -309,7 +345,10 @@ __attribute__((target("avx2"))) inline std::int64_t government_points_avx2(const
                                                                           const std::uint8_t* gc, std::uint8_t& mx) {
   __m256i l = load32(gl);
   if (any_above_avx2(l, P.level_max)) mx = 255;
-  if (gc) l = _mm256_min_epu8(l, load32(gc));
+  if (gc)
+    l = P.rule == CapRule::all_or_nothing
+            ? apply_caps_avx2<kAllOrNothing>(l, load32(gc), _mm256_set1_epi8(static_cast<char>(P.level_min)))
+            : apply_caps_avx2<kAtMost>(l, load32(gc), l);
   __m256i t = _mm256_madd_epi16(_mm256_maddubs_epi16(l, _mm256_load_si256(reinterpret_cast<const __m256i*>(P.gov_weights))),
                                 _mm256_set1_epi16(1));  // 8 × int32
   __m128i h = _mm_add_epi32(_mm256_castsi256_si128(t), _mm256_extracti128_si256(t, 1));
@@ -369,7 +408,7 @@ template <bool Avx2>
       if (gc) {
         for (std::size_t k = 0; k < G; ++k) {
           gmax = std::max(gmax, gl[k]);
-          gov += gw[k] * std::min(gl[k], gc[k]);
+          gov += gw[k] * detail::apply_cap(P.rule, gl[k], gc[k], P.level_min);
         }
       } else {
         for (std::size_t k = 0; k < G; ++k) {
@@ -457,6 +496,26 @@ void score_range(const Plan& P, const ColumnsView& c, const BatchOutputView& out
 
 }  // namespace
 
+namespace detail {
+
+struct KernelPlan {
+  Plan plan;
+};
+
+void KernelPlanDeleter::operator()(KernelPlan* p) const { delete p; }
+
+KernelPlanPtr make_kernel_plan(const Edition& edition) { return KernelPlanPtr(new KernelPlan{Plan(edition)}); }
+
+KernelPlanPtr copy_kernel_plan(const KernelPlan& plan) { return KernelPlanPtr(new KernelPlan(plan)); }
+
+void score_regions(KernelPlan& kp, const ColumnsView& c, const BatchOutputView& out, std::size_t r0, std::size_t r1) {
+  kp.plan.size_for(c);
+  kp.plan.rule = c.cap_rule;
+  score_range(kp.plan, c, out, r0, r1);
+}
+
+}  // namespace detail
+
 void validate(const ColumnsView& c) {
   if (!c.edition) throw InputError("/edition", "no edition given");
   const Edition& ed = *c.edition;
@@ -491,6 +550,7 @@ void score_batch(const ColumnsView& c, const BatchOutputView& out, int threads) 
   if (!out.iid_h && c.regions > 0) throw InputError("/iid_h", "no output array for iid_h");
   Plan plan(*c.edition);
   plan.size_for(c);
+  plan.rule = c.cap_rule;
   std::size_t T = threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
   T = std::max<std::size_t>(1, std::min(T, c.regions));
   if (T == 1) {
@@ -556,13 +616,17 @@ BatchResult score_batch(const ColumnsView& c, int threads) {
   return res;
 }
 
-Columns to_columns(const std::vector<Submission>& subs, Policy policy) {
+namespace {
+
+// The columns every form shares (levels, status, affairs, offsets, region metadata); `caps`
+// adds a region's caps, if the form has any.
+template <class Caps>
+Columns build_columns(const std::vector<Submission>& subs, Caps&& caps) {
   Columns c;
   if (subs.empty()) throw InputError("", "no submissions to put in columns");
   c.edition = subs.front().edition;
   const Edition& ed = *c.edition;
   const std::size_t G = ed.government_rows.size(), K = ed.innovation_rows.size();
-  const bool caps = policy != Policy::self_assessed;
   c.regions = subs.size();
   std::size_t total = 0;
   for (const auto& s : subs) total += s.innovations.size();
@@ -576,24 +640,15 @@ Columns to_columns(const std::vector<Submission>& subs, Policy policy) {
       throw InputError("/" + std::to_string(i) + "/edition",
                        "region " + sub.region.code + " is under " + sub.edition->name + ", not " + ed.name +
                            ": columns hold one edition");
-    std::optional<Score> sc;
-    if (caps) sc = score(sub, {policy, true});
-    for (std::size_t k = 0; k < G; ++k) {
+    for (std::size_t k = 0; k < G; ++k)
       c.government_levels.push_back(static_cast<std::uint8_t>(sub.government[ed.government_rows[k]].level));
-      if (caps) c.government_caps.push_back(static_cast<std::uint8_t>(sc->government[k].level));
-    }
     for (std::size_t j = 0; j < sub.innovations.size(); ++j) {
       const Innovation& inv = sub.innovations[j];
-      for (std::size_t k = 0; k < K; ++k) {
+      for (std::size_t k = 0; k < K; ++k)
         c.innovation_levels.push_back(static_cast<std::uint8_t>(inv.answers[ed.innovation_rows[k]].level));
-        if (caps) {
-          const auto& rows = sc->innovations[j].rows;
-          c.innovation_caps.push_back(rows.empty() ? 0 : static_cast<std::uint8_t>(rows[k].level));
-        }
-      }
       c.status.push_back(inv.status == Status::draft || !detail::eligible(ed, inv.applied_date) ? kNotCounted
-                         : inv.status == Status::rejected         ? kRejected
-                                                                  : kSubmitted);
+                         : inv.status == Status::rejected                                      ? kRejected
+                                                                                               : kSubmitted);
       std::uint64_t bits = 0;
       if (ed.gate)
         for (std::size_t g = 0; g < ed.gate->affairs.size() && g < 64; ++g)
@@ -601,6 +656,7 @@ Columns to_columns(const std::vector<Submission>& subs, Policy policy) {
             bits |= 1ull << g;
       c.affairs.push_back(bits);
     }
+    caps(c, sub);
     c.innovations += sub.innovations.size();
     c.region_offsets.push_back(static_cast<std::int64_t>(c.innovations));
     c.codes.push_back(sub.region.code);
@@ -609,6 +665,41 @@ Columns to_columns(const std::vector<Submission>& subs, Policy policy) {
     c.types.push_back(static_cast<std::uint8_t>(sub.region.type));
   }
   return c;
+}
+
+}  // namespace
+
+Columns to_columns(const std::vector<Submission>& subs, Policy policy) {
+  if (policy == Policy::self_assessed) return build_columns(subs, [](Columns&, const Submission&) {});
+  return build_columns(subs, [policy](Columns& c, const Submission& sub) {
+    const Score sc = score(sub, {policy, true});
+    for (const auto& r : sc.government) c.government_caps.push_back(static_cast<std::uint8_t>(r.level));
+    const std::size_t K = sub.edition->innovation_rows.size();
+    for (const auto& inv : sc.innovations)
+      for (std::size_t k = 0; k < K; ++k)
+        c.innovation_caps.push_back(inv.rows.empty() ? 0 : static_cast<std::uint8_t>(inv.rows[k].level));
+  });
+}
+
+Columns to_policy_columns(const std::vector<Submission>& subs) {
+  Columns cols = build_columns(subs, [](Columns& c, const Submission& sub) {
+    const Edition& ed = *sub.edition;
+    for (int idx : ed.government_rows) {
+      const AnswerCheck chk = check_answer(sub, -1, idx);
+      c.government_supported_cap.push_back(static_cast<std::uint8_t>(chk.supported_cap));
+      c.government_assessor_cap.push_back(static_cast<std::uint8_t>(chk.assessor_cap));
+    }
+    for (std::size_t j = 0; j < sub.innovations.size(); ++j)
+      for (int idx : ed.innovation_rows) {
+        // Drafts and rejected innovations score nothing under any policy; their caps are kept
+        // all the same, so that a scenario that counts them is validated too.
+        const AnswerCheck chk = check_answer(sub, static_cast<int>(j), idx);
+        c.innovation_supported_cap.push_back(static_cast<std::uint8_t>(chk.supported_cap));
+        c.innovation_assessor_cap.push_back(static_cast<std::uint8_t>(chk.assessor_cap));
+      }
+  });
+  cols.policy_caps = true;
+  return cols;
 }
 
 }  // namespace inovasi

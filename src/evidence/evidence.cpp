@@ -98,6 +98,7 @@ class Checker {
 
   std::vector<Failure> failures;
   bool claim_kind = false;     // a passing item of a kind that supports "the claim"
+  int base_supported = 0;      // the level supported by the items whose level does not follow the claim
   std::vector<Finding> notes;  // infos that are not failures (e.g. applied_date missing)
 
  private:
@@ -200,16 +201,19 @@ class Checker {
   void derive() {
     const auto& items = a_.evidence;
     const int claimed = out_.claimed;
-    int supported = ed_.level_min;
+    int supported = ed_.level_min, base = ed_.level_min;
     switch (ev_.derivation) {
       case Derivation::by_kind: {
         for (std::size_t i = 0; i < items.size(); ++i) {
           if (!pass_[i]) continue;
           auto k = ev_.kind_level.find(items[i].kind);
           if (k == ev_.kind_level.end()) continue;
-          if (k->second == EvidenceRules::kClaim) claim_kind = true;
-          supported = std::max(supported, k->second == EvidenceRules::kClaim ? claimed : k->second);
+          if (k->second == EvidenceRules::kClaim)
+            claim_kind = true;
+          else
+            base = std::max(base, k->second);
         }
+        supported = claim_kind ? std::max(base, claimed) : base;
         if (claim_kind && claimed > ed_.level_min)
           out_.findings.push_back({out_.pointer, row_.key, "", -1, "claim_only", Severity::info,
                                    "the level of indicator " + row_.key +
@@ -260,8 +264,36 @@ class Checker {
       }
     }
     out_.supported = supported;
+    base_supported = ev_.derivation == Derivation::by_kind ? base : supported;
   }
 };
+
+// The assessors' verdicts on an answer's items (methodology §6): any accepted item lets the
+// claim stand, capped by the highest supported_level given on an accepted item; verdicts that
+// all reject give level_min; no verdict at all leaves the answer to the supported policy.
+void read_verdicts(const Edition& ed, const Answer& a, AnswerCheck& out) {
+  bool any_cap = false;
+  int cap = ed.level_min;
+  for (const auto& it : a.evidence) {
+    Verdict v = it.verdict;
+    if (v == Verdict::revision)
+      v = ed.revision_counts_as == RevisionAs::rejected   ? Verdict::rejected
+          : ed.revision_counts_as == RevisionAs::accepted ? Verdict::accepted
+                                                          : Verdict::none;
+    if (v == Verdict::none) continue;
+    out.assessed = true;
+    if (v == Verdict::accepted) {
+      out.assessor_accepts = true;
+      // The highest level any accepted item supports (see docs/evidence.md for the "lowest"
+      // reading the methodology also contains).
+      if (it.supported_level) { any_cap = true; cap = std::max(cap, *it.supported_level); }
+    }
+  }
+  out.assessor_cap = !out.assessed          ? out.supported_cap
+                     : !out.assessor_accepts ? ed.level_min
+                     : any_cap               ? cap
+                                             : ed.level_max;
+}
 
 }  // namespace
 
@@ -285,6 +317,8 @@ AnswerCheck check_answer(const Submission& sub, int innovation, int row_index) {
 
   if (!row.evidence) {
     out.supported = a.level;
+    out.supported_cap = ed.level_max;
+    read_verdicts(ed, a, out);
     if (a.level > ed.level_min)
       add(out.pointer, -1, "unchecked", Severity::info,
           "no evidence rules for indicator " + row.key + " in " + ed.name + ": the claimed " + claim_text +
@@ -293,6 +327,8 @@ AnswerCheck check_answer(const Submission& sub, int innovation, int row_index) {
   }
   if (a.evidence.empty()) {
     out.supported = ed.level_min;
+    out.supported_cap = ed.level_min;
+    read_verdicts(ed, a, out);
     if (a.level > ed.level_min)
       add(out.pointer, -1, "no_evidence", Severity::error,
           claim_text + " is claimed but no evidence is given: the evidence supports level " + std::to_string(ed.level_min));
@@ -301,6 +337,8 @@ AnswerCheck check_answer(const Submission& sub, int innovation, int row_index) {
 
   Checker c(sub, inv, row, a, out);
   c.run();
+  out.supported_cap = c.claim_kind ? ed.level_max : c.base_supported;
+  read_verdicts(ed, a, out);
   // A failing item beside items that already support the claim costs nothing: a warning.
   const bool claim_met = a.level > ed.level_min && out.supported >= a.level;
   for (auto& f : c.failures) {

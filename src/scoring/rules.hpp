@@ -18,6 +18,33 @@ inline bool eligible(const Edition& ed, const std::string& applied_date) {
   return applied_date >= ed.eligibility->applied_from && applied_date <= ed.eligibility->applied_to;
 }
 
+// The level an answer keeps under a policy (methodology §6), from the claim and the two caps
+// pre-validation derives from its evidence independently of the claim (evidence.hpp,
+// AnswerCheck): policies only ever lower a claim. `strict` keeps a claim its evidence fully
+// supports and gives level_min otherwise (an error-severity finding on a checked answer means
+// exactly that the claim exceeds what passing items support: a failing item beside items that
+// already support the claim is only a warning). Written for any integer type: the batch kernel
+// applies the same rule to bytes (its SIMD form is checked against this one by the tests).
+template <class L>
+constexpr L apply_cap(CapRule rule, L level, L cap, L level_min) {
+  if (rule == CapRule::at_most) return std::min(level, cap);
+  return level <= cap ? level : std::min(level, level_min);
+}
+
+constexpr CapRule cap_rule_of(Policy policy) {
+  return policy == Policy::strict ? CapRule::all_or_nothing : CapRule::at_most;
+}
+
+// The cap a policy reads (self_assessed reads none: the level_max cap leaves every claim).
+constexpr int cap_of(Policy policy, int supported_cap, int assessor_cap, int level_max) {
+  return policy == Policy::self_assessed ? level_max : policy == Policy::assessor ? assessor_cap : supported_cap;
+}
+
+inline int validated_level(Policy policy, int claimed, int supported_cap, int assessor_cap, const Edition& ed) {
+  return apply_cap(cap_rule_of(policy), claimed, cap_of(policy, supported_cap, assessor_cap, ed.level_max),
+                   ed.level_min);
+}
+
 inline int divisor_for(const Edition& ed, int n) { return std::max(ed.divisor_minimum, n); }
 
 inline std::int64_t count_points_h(const Edition& ed, int n, bool gate_open) {

@@ -83,54 +83,24 @@ std::int64_t round_hundredths(int128 num, int128 den, Rounding mode) {
 namespace {
 
 
-// The level an answer keeps under a policy, from its pre-validation check (methodology §6).
-// Policies only ever lower a claim; they change points, never n or the count gate.
+// The level an answer keeps under a policy (the rule: detail::validated_level), with the
+// assessor policy's findings.
 int apply_policy(const Answer& a, const Row& row, const Edition& ed, const AnswerCheck& chk, Policy policy,
                  const std::string& innovation, std::vector<Finding>& findings) {
   const int claimed = a.level;
-  if (policy == Policy::self_assessed || claimed == ed.level_min) return claimed;
-  const int supported = std::min(claimed, chk.supported);
-  switch (policy) {
-    case Policy::self_assessed: return claimed;
-    case Policy::supported: return supported;
-    case Policy::strict:
-      // Warnings do not zero; an error-severity finding or a short claim does.
-      return chk.has_error || chk.supported < claimed ? ed.level_min : claimed;
-    case Policy::assessor: {
-      bool any_verdict = false, any_accepted = false, any_cap = false;
-      int cap = ed.level_min;
-      for (const auto& it : a.evidence) {
-        Verdict v = it.verdict;
-        if (v == Verdict::revision)
-          v = ed.revision_counts_as == RevisionAs::rejected   ? Verdict::rejected
-              : ed.revision_counts_as == RevisionAs::accepted ? Verdict::accepted
-                                                              : Verdict::none;
-        if (v == Verdict::none) continue;
-        any_verdict = true;
-        if (v == Verdict::accepted) {
-          any_accepted = true;
-          // The cap is the highest level any accepted item supports (methodology §6; see
-          // docs/evidence.md for the "lowest" reading the spec also contains).
-          if (it.supported_level) { any_cap = true; cap = std::max(cap, *it.supported_level); }
-        }
-      }
-      if (!any_verdict) {
-        findings.push_back({chk.pointer, row.key, innovation, -1, "unassessed", Severity::info,
-                            "no assessor verdict on this answer: scored as under the supported policy (level " +
-                                std::to_string(supported) + ")"});
-        return supported;
-      }
-      if (!any_accepted) {
-        findings.push_back({chk.pointer, row.key, innovation, -1, "assessor_rejected", Severity::error,
-                            std::string("every assessed evidence item was rejected") +
-                                (ed.revision_counts_as == RevisionAs::rejected ? " or sent back for revision" : "") +
-                                ": level " + std::to_string(ed.level_min)});
-        return ed.level_min;
-      }
-      return any_cap ? std::min(claimed, cap) : claimed;
-    }
+  const int level = detail::validated_level(policy, claimed, chk.supported_cap, chk.assessor_cap, ed);
+  if (policy == Policy::assessor && claimed != ed.level_min) {
+    if (!chk.assessed)
+      findings.push_back({chk.pointer, row.key, innovation, -1, "unassessed", Severity::info,
+                          "no assessor verdict on this answer: scored as under the supported policy (level " +
+                              std::to_string(level) + ")"});
+    else if (!chk.assessor_accepts)
+      findings.push_back({chk.pointer, row.key, innovation, -1, "assessor_rejected", Severity::error,
+                          std::string("every assessed evidence item was rejected") +
+                              (ed.revision_counts_as == RevisionAs::rejected ? " or sent back for revision" : "") +
+                              ": level " + std::to_string(ed.level_min)});
   }
-  return claimed;
+  return level;
 }
 
 struct Core {
