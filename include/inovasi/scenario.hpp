@@ -142,6 +142,7 @@ class ScenarioBase {
   std::vector<std::string> ids_;
   BatchResult nominal_[4];
   std::size_t max_region_ = 0;
+  std::uint64_t id_ = 0;  // unique per base: names it in the threads' scratch of score()
   std::vector<std::pair<std::string, std::size_t>> by_code_;  // sorted: code -> region
   std::unique_ptr<detail::KernelPlan, detail::KernelPlanDeleter> plan_;
 
@@ -149,6 +150,7 @@ class ScenarioBase {
   std::size_t load_region(std::size_t region, Policy policy, std::size_t extra, Workspace& ws) const;
   RegionResult score_region_checked(const Scenario& scenario, std::size_t region, Workspace& ws) const;
   RegionResult score_prepared(std::size_t n, Policy policy, Workspace& ws) const;
+  BatchResult score_dense(const Scenario& scenario, int threads) const;
 };
 
 // The JSON change format (docs/scenario.md) read against a base: regions by code, innovations

@@ -1,6 +1,7 @@
 #include "inovasi/scenario.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
 #include <numeric>
 
@@ -73,7 +74,12 @@ ScenarioBase::ScenarioBase(Columns policy_columns, std::vector<std::string> inno
   finish();
 }
 
+namespace {
+std::atomic<std::uint64_t> next_base_id{1};
+}  // namespace
+
 void ScenarioBase::finish() {
+  id_ = next_base_id.fetch_add(1);
   // The shapes, offsets and codes are validated here once; the caps are levels like any other.
   const Edition& ed = *cols_.edition;
   for (Policy p : kPolicies) nominal_[static_cast<int>(p)] = score_batch(cols_.view(p), 1);
@@ -127,32 +133,34 @@ std::size_t ScenarioBase::innovation_column(const std::string& key) const {
 }
 
 void ScenarioBase::validate(const Scenario& sc) const {
+  // Messages (and their pointers) are built only for a change that fails: a national scenario
+  // of many changes is checked in a few nanoseconds a change.
   const Edition& ed = edition();
   const std::size_t G = ed.government_rows.size(), K = ed.innovation_rows.size();
-  auto check_region = [&](std::size_t r, const std::string& ptr) {
-    if (r >= cols_.regions)
-      throw InputError(ptr, "region " + std::to_string(r) + " is out of range (the data has " +
-                                std::to_string(cols_.regions) + ")");
+  auto region_ok = [&](std::size_t r) { return r < cols_.regions; };
+  auto level_ok = [&](int level) { return level >= ed.level_min && level <= ed.level_max; };
+  auto bad_region = [&](std::size_t r, const std::string& ptr) {
+    return InputError(ptr, "region " + std::to_string(r) + " is out of range (the data has " +
+                               std::to_string(cols_.regions) + ")");
   };
-  auto check_level = [&](int level, const std::string& ptr) {
-    if (level < ed.level_min || level > ed.level_max)
-      throw InputError(ptr, std::to_string(level) + " is out of range " + std::to_string(ed.level_min) + ".." +
-                                std::to_string(ed.level_max) + " (" + ed.name + ")");
+  auto bad_level = [&](int level, const std::string& ptr) {
+    return InputError(ptr, std::to_string(level) + " is out of range " + std::to_string(ed.level_min) + ".." +
+                               std::to_string(ed.level_max) + " (" + ed.name + ")");
   };
   for (std::size_t i = 0; i < sc.levels.size(); ++i) {
     const LevelChange& c = sc.levels[i];
-    check_region(c.region, change_ptr("levels", i, "region"));
+    if (!region_ok(c.region)) throw bad_region(c.region, change_ptr("levels", i, "region"));
     if (c.innovation < -1 || (c.innovation >= 0 && static_cast<std::size_t>(c.innovation) >= innovations_of(c.region)))
       throw InputError(change_ptr("levels", i, "innovation"),
                        "innovation " + std::to_string(c.innovation) + " is out of range (region " +
                            cols_.codes[c.region] + " has " + std::to_string(innovations_of(c.region)) + ")");
     if (c.column >= (c.innovation < 0 ? G : K))
       throw InputError(change_ptr("levels", i, "column"), "column " + std::to_string(c.column) + " is out of range");
-    check_level(c.level, change_ptr("levels", i, "level"));
+    if (!level_ok(c.level)) throw bad_level(c.level, change_ptr("levels", i, "level"));
   }
   for (std::size_t i = 0; i < sc.switches.size(); ++i) {
     const InnovationSwitch& s = sc.switches[i];
-    check_region(s.region, change_ptr("switches", i, "region"));
+    if (!region_ok(s.region)) throw bad_region(s.region, change_ptr("switches", i, "region"));
     if (s.innovation >= innovations_of(s.region))
       throw InputError(change_ptr("switches", i, "innovation"),
                        "innovation " + std::to_string(s.innovation) + " is out of range");
@@ -161,17 +169,19 @@ void ScenarioBase::validate(const Scenario& sc) const {
       !ed.gate ? 0 : ed.gate->affairs.size() >= 64 ? ~0ull : (1ull << ed.gate->affairs.size()) - 1;
   for (std::size_t i = 0; i < sc.added.size(); ++i) {
     const AddedInnovation& a = sc.added[i];
-    check_region(a.region, change_ptr("added", i, "region"));
+    if (!region_ok(a.region)) throw bad_region(a.region, change_ptr("added", i, "region"));
     if (a.levels.size() != K)
       throw InputError(change_ptr("added", i, "levels"),
                        std::to_string(a.levels.size()) + " levels given; " + ed.name + " has " + std::to_string(K) +
                            " innovation rows");
-    for (std::size_t k = 0; k < K; ++k) check_level(a.levels[k], change_ptr("added", i, "levels") + "/" + std::to_string(k));
+    for (std::size_t k = 0; k < K; ++k)
+      if (!level_ok(a.levels[k])) throw bad_level(a.levels[k], change_ptr("added", i, "levels") + "/" + std::to_string(k));
     for (const auto* caps : {&a.supported_cap, &a.assessor_cap}) {
+      const char* name = caps == &a.supported_cap ? "supported_cap" : "assessor_cap";
       if (!caps->empty() && caps->size() != K)
-        throw InputError(change_ptr("added", i, caps == &a.supported_cap ? "supported_cap" : "assessor_cap"),
-                         "give one cap per innovation row (" + std::to_string(K) + ") or none");
-      for (std::size_t k = 0; k < caps->size(); ++k) check_level((*caps)[k], change_ptr("added", i, "caps"));
+        throw InputError(change_ptr("added", i, name), "give one cap per innovation row (" + std::to_string(K) + ") or none");
+      for (std::size_t k = 0; k < caps->size(); ++k)
+        if (!level_ok((*caps)[k])) throw bad_level((*caps)[k], change_ptr("added", i, name) + "/" + std::to_string(k));
     }
     if (a.affairs & ~gate_bits)
       throw InputError(change_ptr("added", i, "affairs"), "sets a bit beyond the edition's gate affairs");
@@ -301,9 +311,58 @@ RegionResult ScenarioBase::score_region_checked(const Scenario& sc, std::size_t 
   return score_prepared(n, sc.policy, ws);
 }
 
+BatchResult ScenarioBase::score_dense(const Scenario& sc, int threads) const {
+  const std::size_t K = edition().innovation_rows.size(), G = edition().government_rows.size();
+  // Each thread keeps one copy of the level and status columns of the base it last scored, and
+  // writes a scenario's changes into it, to be undone after the pass: a copy per call would
+  // cost twice the kernel's own pass over the columns (it writes as many bytes as that reads).
+  struct Scratch {
+    std::uint64_t base = 0;
+    std::vector<std::uint8_t> gov, inv, status;
+    std::vector<std::pair<std::uint8_t*, std::uint8_t>> undo;
+  };
+  thread_local Scratch t;
+  if (t.base != id_) {
+    t.base = 0;
+    t.gov = cols_.government_levels;
+    t.inv = cols_.innovation_levels;
+    t.status = cols_.status;
+    t.base = id_;
+  }
+  t.undo.clear();
+  auto write = [&](std::uint8_t& at, std::uint8_t v) {
+    t.undo.emplace_back(&at, at);
+    at = v;
+  };
+  struct Restore {
+    Scratch& t;
+    ~Restore() {
+      for (auto it = t.undo.rbegin(); it != t.undo.rend(); ++it) *it->first = it->second;
+    }
+  } restore{t};
+  for (const auto& s : sc.switches) {
+    const std::size_t j = static_cast<std::size_t>(cols_.region_offsets[s.region]) + s.innovation;
+    write(t.status[j], !s.enabled ? kNotCounted : cols_.status[j] == kRejected ? kRejected : kSubmitted);
+  }
+  for (const auto& c : sc.levels) {
+    const auto v = static_cast<std::uint8_t>(c.level);
+    if (c.innovation < 0)
+      write(t.gov[c.region * G + c.column], v);
+    else
+      write(t.inv[(static_cast<std::size_t>(cols_.region_offsets[c.region]) + static_cast<std::size_t>(c.innovation)) *
+                      K +
+                  c.column],
+            v);
+  }
+  ColumnsView v = cols_.view(sc.policy);
+  v.government_levels = t.gov.data();
+  v.innovation_levels = t.inv.data();
+  v.status = t.status.data();
+  return score_batch(v, threads);
+}
+
 BatchResult ScenarioBase::score(const Scenario& sc, int threads) const {
   validate(sc);
-  BatchResult res = nominal(sc.policy);
   std::vector<std::size_t> touched;
   touched.reserve(sc.levels.size() + sc.switches.size() + sc.added.size());
   for (const auto& c : sc.levels) touched.push_back(c.region);
@@ -311,7 +370,12 @@ BatchResult ScenarioBase::score(const Scenario& sc, int threads) const {
   for (const auto& a : sc.added) touched.push_back(a.region);
   std::sort(touched.begin(), touched.end());
   touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
-  if (touched.empty()) return res;
+  if (touched.empty()) return nominal(sc.policy);
+  // A scenario that touches many regions costs about one batch pass this way: the level and
+  // status columns copied, the changes written in, the kernel over them all (the caps do not
+  // change). Few regions are rescored one by one instead.
+  if (sc.added.empty() && touched.size() * 8 >= cols_.regions) return score_dense(sc, threads);
+  BatchResult res = nominal(sc.policy);
   // A copy of the scenario whose changes are grouped by region, so each region reads its own.
   Scenario grouped = sc;
   auto by_region = [](const auto& x, const auto& y) { return x.region < y.region; };
