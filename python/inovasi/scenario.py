@@ -1,0 +1,119 @@
+"""Scenarios: a data set validated once, then scored under changes without re-validating.
+
+A :class:`ScenarioBase` reads regions (JSON Lines, or JSON values one after another), checks
+every submission and every answer's evidence once, and keeps policy columns: per answer the
+claimed level and the caps its evidence gives *whatever the claim*. A scenario then changes
+claimed levels, switches innovations off or on, or adds innovations from a level profile, under
+any validation policy; its result for each region is exactly what ``inovasi.score`` gives for the
+submission the scenario describes (docs/scenario.md)::
+
+    import inovasi.scenario as sc
+    base = sc.ScenarioBase("examples/kabupaten-berau-2023.json")
+    base.score({"policy": "strict", "changes": [
+        {"region": "64.03", "innovation": "kes-001", "row": "16", "level": 3}]})
+    # {'iid_h': array([...]), 'category': ..., 'government_h': ..., ...}
+    base.frame(changes)   # one row per region: nominal and scenario IID side by side
+
+Changes are a dict (or its JSON text) in the change format; ``policy`` defaults to
+``self_assessed``. Scoring releases the GIL; a base is safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any, Mapping, Optional, Sequence, Union
+
+from . import _core
+from ._api import Edition, edition as _edition
+
+__all__ = ["ScenarioBase"]
+
+PathLike = Union[str, os.PathLike]
+Changes = Union[Mapping[str, Any], str, bytes]
+
+
+def _changes_text(changes: Changes) -> str:
+    if isinstance(changes, (bytes, bytearray)):
+        return bytes(changes).decode("utf-8")
+    if isinstance(changes, str):
+        return changes
+    return json.dumps(changes)
+
+
+def _read(source: Union[PathLike, bytes, Sequence[PathLike]]) -> tuple[bytes, str]:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), "<bytes>"
+    if isinstance(source, (list, tuple)):
+        parts = [_read(s) for s in source]
+        return b"\n".join(p[0] for p in parts), ", ".join(p[1] for p in parts)
+    path = os.fspath(source)
+    with open(path, "rb") as f:
+        return f.read(), path
+
+
+class ScenarioBase:
+    """Regions validated once, to be scored under scenarios (docs/scenario.md).
+
+    ``source``: a path, a list of paths or bytes of JSON Lines; ``edition`` (a name, a path or
+    an :class:`inovasi.Edition`) overrides every record's own, otherwise they must share one.
+    """
+
+    def __init__(self, source: Union[PathLike, bytes, Sequence[PathLike]],
+                 edition: Union[str, Edition, None] = None):
+        data, name = _read(source)
+        ed = _edition(edition) if edition is not None else None
+        self._base = _core.ScenarioBase(data, ed, name)
+
+    @property
+    def regions(self) -> int:
+        return self._base.regions
+
+    @property
+    def codes(self) -> list[str]:
+        return self._base.codes
+
+    @property
+    def edition(self):
+        return self._base.edition
+
+    def nominal(self, policy: str = "self_assessed") -> dict:
+        """Every region's result with no change (dict of numpy arrays, as ``score``)."""
+        return self._base.nominal(policy)
+
+    def score(self, changes: Changes, threads: int = 1) -> dict:
+        """Every region under the scenario: ``iid_h`` (int64 hundredths), ``category`` (index
+        into the edition's categories), ``government_h``, ``innovation_sum_h``, ``count_h``,
+        ``counted``, ``divisor``."""
+        return self._base.score(_changes_text(changes), int(threads))
+
+    def score_region(self, changes: Changes, region: str) -> dict:
+        """One region (by code) under the scenario, as plain integers."""
+        return self._base.score_region(_changes_text(changes), region)
+
+    def frame(self, changes: Changes, threads: int = 1):
+        """A table (pandas) of every region: nominal and scenario IID and category, and the
+        difference, in the scenario's policy."""
+        import numpy as np
+        import pandas as pd
+
+        text = _changes_text(changes)
+        policy = json.loads(text).get("policy", "self_assessed") if text.strip() else "self_assessed"
+        before = self.nominal(policy)
+        after = self.score(text, threads)
+        ed = self.edition
+        labels = np.array([c["label"] for c in ed.categories] + [ed.lowest_category], dtype=object)
+        return pd.DataFrame({
+            "code": self.codes,
+            "name": self._base.names,
+            "iid": before["iid_h"] / 100,
+            "category": labels[before["category"]],
+            "scenario_iid": after["iid_h"] / 100,
+            "scenario_category": labels[after["category"]],
+            "change": (after["iid_h"] - before["iid_h"]) / 100,
+            "iid_h": before["iid_h"],
+            "scenario_iid_h": after["iid_h"],
+        })
+
+    def __repr__(self) -> str:
+        return f"ScenarioBase({self.regions} regions, {self.edition.name})"
