@@ -19,6 +19,12 @@
 
 namespace inovasi {
 
+// The status column stores the rules layer's standings; the columns the model's limits.
+static_assert(kNotCounted == static_cast<std::uint8_t>(detail::Standing::not_counted) &&
+              kSubmitted == static_cast<std::uint8_t>(detail::Standing::submitted) &&
+              kRejected == static_cast<std::uint8_t>(detail::Standing::rejected));
+static_assert(kMaxLevel <= 255 && kMaxGateAffairs <= 64, "uint8 levels, one 64-bit affairs mask per innovation");
+
 ColumnsView Columns::view() const {
   ColumnsView v;
   v.edition = edition.get();
@@ -45,10 +51,12 @@ struct Plan {
   const Edition* ed = nullptr;
   std::size_t G = 0, K = 0;
   std::vector<std::int64_t> gov_w, inv_w;  // weight_h per column
-  std::vector<std::size_t> mandatory;      // innovation columns, when a missing one zeroes the innovation
+  std::vector<std::size_t> mandatory;      // innovation columns, when an unmet one zeroes the innovation
   std::uint8_t level_max = 0;
-  bool has_gate = false, gate_submitted_only = false;
-  int min_covered = 0;
+  // What each status code (a detail::Standing) counts for: the rules layer's answers, read by
+  // lookup (scalar) or by one byte shuffle per 32 innovations (AVX2).
+  alignas(16) detail::StandingTable standing{};
+  bool has_gate = false;
   std::uint64_t gate_bits = 0;
   // The SIMD kernel streams a region's level bytes 32 at a time, whatever the innovation
   // boundaries, and multiplies them by weight_h / scale as signed bytes, summing pairs in 16
@@ -76,15 +84,15 @@ struct Plan {
     for (std::size_t k = 0; k < K; ++k) {
       const Row& r = e.rows[e.innovation_rows[k]];
       inv_w.push_back(r.weight_h);
-      if (r.mandatory && e.mandatory_rule == MandatoryRule::zero_innovation) mandatory.push_back(k);
+      if (detail::mandatory_zeroes(e, r)) mandatory.push_back(k);
     }
     level_max = static_cast<std::uint8_t>(std::clamp(e.level_max, 0, 255));
+    standing = detail::standing_table(e);
     if (e.gate) {
+      // validate() refused a gate of more affairs than the bitmask holds.
       has_gate = true;
-      gate_submitted_only = e.gate->counted == GateCounted::submitted;
-      min_covered = e.gate->min_covered;
-      std::size_t m = std::min<std::size_t>(e.gate->affairs.size(), 64);
-      gate_bits = m == 64 ? ~0ull : ((1ull << m) - 1);
+      const std::size_t m = e.gate->affairs.size();
+      gate_bits = m >= 64 ? ~0ull : ((1ull << m) - 1);
     }
     std::int64_t g = 0;
     for (auto w : inv_w) g = std::gcd(g, w);
@@ -127,11 +135,12 @@ struct Plan {
 // One innovation's points (hundredths) at its validated levels.
 std::int64_t innovation_points(const Plan& P, const std::uint8_t* lev, const std::uint8_t* cap) {
   std::int64_t sum = 0;
-  for (std::size_t k = 0; k < P.K; ++k) sum += P.inv_w[k] * (cap ? std::min(lev[k], cap[k]) : lev[k]);
+  for (std::size_t k = 0; k < P.K; ++k)
+    sum += detail::points_h(P.inv_w[k], cap ? detail::validated_level(lev[k], cap[k]) : lev[k]);
   return sum;
 }
 
-// Σ of the points of the submitted innovations in [a, b) (hundredths); `mx` gets the largest
+// Σ of the points of the innovations in [a, b) that score (hundredths); `mx` gets the largest
 // claimed level read: the validation rides along the same read.
 std::int64_t region_points_scalar(const Plan& P, const ColumnsView& c, std::size_t a, std::size_t b,
                                   std::uint8_t& mx) {
@@ -140,7 +149,7 @@ std::int64_t region_points_scalar(const Plan& P, const ColumnsView& c, std::size
   for (std::size_t j = a; j < b; ++j) {
     const std::uint8_t* lev = c.innovation_levels + j * P.K;
     for (std::size_t k = 0; k < P.K; ++k) m = std::max(m, lev[k]);
-    if (c.status[j] == kSubmitted)
+    if (P.standing[c.status[j]] & detail::kScoresPoints)
       sum += innovation_points(P, lev, c.innovation_caps ? c.innovation_caps + j * P.K : nullptr);
   }
   mx = std::max(mx, m);
@@ -183,7 +192,8 @@ __attribute__((target("avx2"))) inline __m256i load_upto(const std::uint8_t* p, 
 }
 
 // One vector of level bytes `l` (caps `cap`, read only when Caps): `vmax` takes the claimed
-// levels, the caps apply, and the weights give 16 lanes of pair sums.
+// levels, the caps apply (min: detail::validated_level, 32 at once), and the weights give 16
+// lanes of pair sums.
 template <bool Caps>
 __attribute__((target("avx2"))) inline __m256i weigh_avx2(__m256i l, __m256i cap, __m256i weights, __m256i& vmax) {
   vmax = _mm256_max_epu8(vmax, l);
@@ -242,9 +252,13 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
   }
   acc64 = widen_avx2(acc64, acc);  // at most a period of vectors: fits, as flush_every >= period
 
-  // Then the statuses, 32 at a time: the count, the check, and the innovations that do not
-  // score, whose points (their levels now in cache) are summed to be taken off the total.
-  const __m256i one = _mm256_set1_epi8(1), two = _mm256_set1_epi8(2);
+  // Then the statuses, 32 at a time: the check, then the rules layer's flags of each status
+  // (one shuffle through the standing table): the count, and the innovations that do not score,
+  // whose points (their levels now in cache) are summed to be taken off the total.
+  const __m256i two = _mm256_set1_epi8(2);
+  const __m256i table = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(P.standing.data())));
+  const __m256i count_bit = _mm256_set1_epi8(static_cast<char>(detail::kCountsInN));
+  const __m256i score_bit = _mm256_set1_epi8(static_cast<char>(detail::kScoresPoints));
   const __m256i w = _mm256_load_si256(reinterpret_cast<const __m256i*>(P.weights));
   __m256i off16 = zero, off64 = zero;
   int off_pending = 0, n = 0;
@@ -255,9 +269,14 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
     const std::uint32_t valid = cnt == 32 ? ~0u : (1u << cnt) - 1;
     const auto ok = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(v, two), two)));
     if (~ok & valid) throw_bad_status(c, j, j + cnt);
-    n += std::popcount(~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, zero))) & valid);
-    for (std::uint32_t m = ~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, one))) & valid; m;
-         m &= m - 1) {
+    const __m256i flags = _mm256_shuffle_epi8(table, v);  // v ≤ 2: a lookup in each 16-byte half
+    n += std::popcount(
+        ~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(flags, count_bit), zero))) &
+        valid);
+    for (std::uint32_t m =
+             static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(flags, score_bit), zero))) &
+             valid;
+         m; m &= m - 1) {
       const std::size_t i = j + static_cast<std::size_t>(std::countr_zero(m));
       if (i < P.full_loads) {
         __m256i l = load32(levels + i * K);
@@ -369,12 +388,12 @@ template <bool Avx2>
       if (gc) {
         for (std::size_t k = 0; k < G; ++k) {
           gmax = std::max(gmax, gl[k]);
-          gov += gw[k] * std::min(gl[k], gc[k]);
+          gov += detail::points_h(gw[k], detail::validated_level(gl[k], gc[k]));
         }
       } else {
         for (std::size_t k = 0; k < G; ++k) {
           gmax = std::max(gmax, gl[k]);
-          gov += gw[k] * gl[k];
+          gov += detail::points_h(gw[k], gl[k]);
         }
       }
     }
@@ -394,20 +413,19 @@ template <bool Avx2>
 #endif
     {
       std::uint8_t worst = 0;
-      for (std::size_t j = a; j < b; ++j) {
-        n += st[j] != kNotCounted;
-        worst = std::max(worst, st[j]);
-      }
+      for (std::size_t j = a; j < b; ++j) worst = std::max(worst, st[j]);
       if (worst > kRejected) throw_bad_status(c, a, b);
+      for (std::size_t j = a; j < b; ++j) n += P.standing[st[j]] & detail::kCountsInN;
       inv_sum = region_points_scalar(P, c, a, b, mx);
     }
     if (mx > P.level_max) check_levels(P, "innovation_levels", c.innovation_levels, P.K, a, b - a);
     if (!P.mandatory.empty())
       for (std::size_t j = a; j < b; ++j) {
-        if (st[j] != kSubmitted) continue;
-        bool zero = false;
-        for (std::size_t k : P.mandatory) zero = zero || c.innovation_levels[j * P.K + k] == 0;
-        if (zero)
+        if (!(P.standing[st[j]] & detail::kScoresPoints)) continue;
+        bool unmet = false;
+        for (std::size_t k : P.mandatory)
+          unmet = unmet || detail::mandatory_unmet(ed.rows[ed.innovation_rows[k]], c.innovation_levels[j * P.K + k]);
+        if (detail::mandatory_zeroes(ed, unmet))
           inv_sum -= innovation_points(P, c.innovation_levels + j * P.K,
                                        c.innovation_caps ? c.innovation_caps + j * P.K : nullptr);
       }
@@ -418,12 +436,9 @@ template <bool Avx2>
           throw InputError("/affairs/" + std::to_string(j), "sets a bit beyond the " +
                                                                 std::to_string(ed.gate->affairs.size()) +
                                                                 " affairs of the edition's gate");
-        if (st[j] == kSubmitted || (st[j] == kRejected && !P.gate_submitted_only)) covered |= c.affairs[j];
+        if (P.standing[st[j]] & detail::kCoversGate) covered |= c.affairs[j];
       }
-    bool gate_open = true;
-    if (P.has_gate) {
-      gate_open = std::popcount(covered) >= P.min_covered;
-    }
+    const bool gate_open = detail::gate_open(std::popcount(covered), ed);
     const detail::RegionTotals t = detail::finish_region(ed, gov, inv_sum, n, gate_open, false);
     out.iid_h[r] = t.iid_h;
     if (out.category) out.category[r] = static_cast<std::uint8_t>(t.band);
@@ -460,8 +475,12 @@ void score_range(const Plan& P, const ColumnsView& c, const BatchOutputView& out
 void validate(const ColumnsView& c) {
   if (!c.edition) throw InputError("/edition", "no edition given");
   const Edition& ed = *c.edition;
-  if (ed.level_max > 255 || ed.level_min < 0)
+  // The loader refuses such editions (edition_reader.cpp); an edition built otherwise is checked here.
+  if (ed.level_max > kMaxLevel || ed.level_min < 0)
     throw InputError("/edition", "edition " + ed.name + " has levels outside 0–255, which uint8 columns cannot hold");
+  if (ed.gate && ed.gate->affairs.size() > kMaxGateAffairs)
+    throw InputError("/edition", "edition " + ed.name + "'s count gate lists " + std::to_string(ed.gate->affairs.size()) +
+                                     " affairs; the affairs column holds " + std::to_string(kMaxGateAffairs));
   auto need = [](const void* p, std::size_t count, const char* name) {
     if (count > 0 && !p) throw InputError(std::string("/") + name, std::string(name) + " is missing");
   };
@@ -591,12 +610,10 @@ Columns to_columns(const std::vector<Submission>& subs, Policy policy) {
           c.innovation_caps.push_back(rows.empty() ? 0 : static_cast<std::uint8_t>(rows[k].level));
         }
       }
-      c.status.push_back(inv.status == Status::draft || !detail::eligible(ed, inv.applied_date) ? kNotCounted
-                         : inv.status == Status::rejected         ? kRejected
-                                                                  : kSubmitted);
+      c.status.push_back(static_cast<std::uint8_t>(detail::standing(ed, inv)));
       std::uint64_t bits = 0;
       if (ed.gate)
-        for (std::size_t g = 0; g < ed.gate->affairs.size() && g < 64; ++g)
+        for (std::size_t g = 0; g < ed.gate->affairs.size(); ++g)
           if (std::find(inv.affairs.begin(), inv.affairs.end(), ed.gate->affairs[g]) != inv.affairs.end())
             bits |= 1ull << g;
       c.affairs.push_back(bits);

@@ -143,7 +143,7 @@ struct Core {
 // (the result's and the points-at-risk reference) read it. Indexed by edition row.
 struct Checks {
   std::vector<AnswerCheck> government;
-  std::vector<std::vector<AnswerCheck>> innovations;  // empty for drafts and rejected
+  std::vector<std::vector<AnswerCheck>> innovations;  // empty for innovations that score no points
 };
 
 Checks run_checks(const Submission& sub) {
@@ -153,7 +153,7 @@ Checks run_checks(const Submission& sub) {
   for (int idx : ed.government_rows) c.government[idx] = check_answer(sub, -1, idx);
   c.innovations.resize(sub.innovations.size());
   for (std::size_t j = 0; j < sub.innovations.size(); ++j) {
-    if (sub.innovations[j].status != Status::submitted) continue;
+    if (!detail::scores_points(detail::standing(ed, sub.innovations[j]))) continue;
     c.innovations[j].resize(ed.rows.size());
     for (int idx : ed.innovation_rows) c.innovations[j][idx] = check_answer(sub, static_cast<int>(j), idx);
   }
@@ -184,11 +184,12 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
     const Answer& a = sub.government[idx];
     const AnswerCheck& chk = checks.government[idx];
     if (findings) {
-      if (row.mandatory && a.level == 0) s.findings.push_back(mandatory_finding("/government/" + row.key, row, "", a));
+      if (detail::mandatory_unmet(row, a.level))
+        s.findings.push_back(mandatory_finding("/government/" + row.key, row, "", a));
       s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
     }
-    int level = apply_policy(a, row, ed, chk, policy, "", s.findings);
-    RowScore rs{idx, a.level, level, row.weight_h * level, row.weight_h * a.level};
+    const int level = detail::validated_level(a.level, apply_policy(a, row, ed, chk, policy, "", s.findings));
+    RowScore rs{idx, a.level, level, detail::points_h(row.weight_h, level), detail::points_h(row.weight_h, a.level)};
     s.government_h += rs.points_h;
     if (breakdown) s.government.push_back(rs);
   }
@@ -203,41 +204,42 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
     is.name = inv.name;
     is.department = inv.department;
     is.status = inv.status;
-    is.counted = inv.status != Status::draft && detail::eligible(ed, inv.applied_date);
+    const detail::Standing standing = detail::standing(ed, inv);
+    is.counted = detail::counts_in_n(standing);
     if (!is.counted) {
       ++s.innovations_not_counted;
       if (breakdown) s.innovations.push_back(std::move(is));
       continue;
     }
     ++n;
-    if (ed.gate && (ed.gate->counted == GateCounted::counted || inv.status == Status::submitted))
+    if (ed.gate && detail::covers_gate(standing, *ed.gate))
       for (const auto& af : inv.affairs)
         if (std::find(ed.gate->affairs.begin(), ed.gate->affairs.end(), af) != ed.gate->affairs.end() &&
             std::find(covered.begin(), covered.end(), af) == covered.end())
           covered.push_back(af);
     std::string base = "/innovations/" + std::to_string(inv.source_index) + "/answers/";
-    bool rejected = inv.status == Status::rejected;
-    bool missing_mandatory = false;
+    const bool scores = detail::scores_points(standing);
+    bool any_unmet = false;
     for (int idx : ed.innovation_rows) {
       const Row& row = ed.rows[idx];
       const Answer& a = inv.answers[idx];
       int level = 0;
-      if (!rejected) {
-        if (row.mandatory && a.level == 0) {
-          missing_mandatory = true;
+      if (scores) {
+        if (detail::mandatory_unmet(row, a.level)) {
+          any_unmet = true;
           if (findings) s.findings.push_back(mandatory_finding(base + row.key, row, inv.id, a));
         }
         const AnswerCheck& chk = checks.innovations[inv_i][idx];
         if (findings) s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
-        level = apply_policy(a, row, ed, chk, policy, inv.id, s.findings);
+        level = detail::validated_level(a.level, apply_policy(a, row, ed, chk, policy, inv.id, s.findings));
       }
-      // A rejected innovation scores 0 under every policy, whatever it claims.
-      RowScore rs{idx, a.level, level, row.weight_h * level, rejected ? 0 : row.weight_h * a.level};
+      RowScore rs{idx, a.level, level, detail::points_h(row.weight_h, level),
+                  scores ? detail::points_h(row.weight_h, a.level) : 0};
       is.points_h += rs.points_h;
       is.claimed_points_h += rs.claimed_points_h;
       if (breakdown) is.rows.push_back(rs);
     }
-    if (missing_mandatory && ed.mandatory_rule == MandatoryRule::zero_innovation) {
+    if (detail::mandatory_zeroes(ed, any_unmet)) {
       is.points_h = 0;
       for (auto& rs : is.rows) { rs.level = 0; rs.points_h = 0; }
     }
@@ -245,14 +247,13 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
     if (breakdown) s.innovations.push_back(std::move(is));
   }
   s.innovations_counted = n;
-  bool gate_open = true;
   if (ed.gate) {
     s.gate_applies = true;
     s.affairs_covered = static_cast<int>(covered.size());
     for (const auto& a : ed.gate->affairs)
       if (std::find(covered.begin(), covered.end(), a) != covered.end()) s.affairs_covered_names.push_back(a);
-    gate_open = s.gate_open = s.affairs_covered >= ed.gate->min_covered;
   }
+  const bool gate_open = s.gate_open = detail::gate_open(s.affairs_covered, ed);
   const detail::RegionTotals t = detail::finish_region(ed, s.government_h, s.innovation_sum_h, n, gate_open);
   s.divisor = t.divisor;
   s.count_h = t.count_h;
@@ -263,12 +264,9 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
   c.den = t.iid_den;
   s.iid_exact = Fraction::make(t.total_num_h * 100, t.iid_den);
   s.iid_h = t.iid_h;
-  auto label = [&](std::size_t band) -> const std::string& {
-    return band < ed.bands.size() ? ed.bands[band].label : ed.lowest_category;
-  };
-  const std::string& cat_rounded = label(t.band_rounded);
-  const std::string& cat_exact = label(t.band_exact);
-  s.category = label(t.band);
+  const std::string& cat_rounded = ed.category_label(t.band_rounded);
+  const std::string& cat_exact = ed.category_label(t.band_exact);
+  s.category = ed.category_label(t.band);
 
   // Say which rule decided when the other choice would change the published result.
   Rounding other_mode = ed.rounding == Rounding::half_up ? Rounding::half_even : Rounding::half_up;
