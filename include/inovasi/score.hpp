@@ -11,9 +11,7 @@
 
 namespace inovasi {
 
-enum class Policy { self_assessed, supported, strict, assessor };
-const char* to_string(Policy p);
-Policy policy_from_string(const std::string& s);  // throws InputError
+// Policy (the validation policies) is declared in evidence.hpp.
 
 // An exact non-negative rational in lowest terms.
 struct Fraction {
@@ -104,7 +102,7 @@ struct Score {
   std::vector<InnovationScore> innovations;
   std::vector<DepartmentScore> departments;
   std::vector<RowRisk> risk_by_row;   // every row, edition order (with the breakdown)
-  std::vector<Finding> findings;
+  std::vector<Finding> findings;      // prevalidate(submission, policy)'s, in its order
 };
 
 struct ScoreOptions {

@@ -339,16 +339,29 @@ AnswerCheck check_answer(const Submission& sub, int innovation, int row_index) {
   return out;
 }
 
-std::vector<AnswerCheck> prevalidate(const Submission& sub) {
-  const Edition& ed = *sub.edition;
-  std::vector<AnswerCheck> out;
-  auto given = [](const Answer& a) { return a.present || !a.evidence.empty(); };
-  for (int idx : ed.government_rows)
-    if (given(sub.government[idx])) out.push_back(check_answer(sub, -1, idx));
-  for (std::size_t j = 0; j < sub.innovations.size(); ++j)
-    for (int idx : ed.innovation_rows)
-      if (given(sub.innovations[j].answers[idx])) out.push_back(check_answer(sub, static_cast<int>(j), idx));
-  return out;
+Verdicts read_verdicts(const Answer& a, const Edition& ed) {
+  Verdicts v;
+  for (const auto& it : a.evidence) {
+    Verdict x = it.verdict;
+    if (x == Verdict::revision)
+      x = ed.revision_counts_as == RevisionAs::rejected   ? Verdict::rejected
+          : ed.revision_counts_as == RevisionAs::accepted ? Verdict::accepted
+                                                          : Verdict::none;
+    if (x == Verdict::none) continue;
+    v.any = true;
+    if (x == Verdict::accepted) {
+      v.any_accepted = true;
+      // The cap is the highest level any accepted item supports (methodology §6; see
+      // docs/evidence.md for the "lowest" reading the spec also contains).
+      if (it.supported_level) {
+        v.cap = v.any_cap ? std::max(v.cap, *it.supported_level) : *it.supported_level;
+        v.any_cap = true;
+      }
+    }
+  }
+  return v;
 }
+
+// prevalidate() is defined with the region rules it applies, in scoring/findings.cpp.
 
 }  // namespace inovasi

@@ -84,9 +84,9 @@ namespace {
 
 
 // The level an answer keeps under a policy, from its pre-validation check (methodology §6).
-// Policies only ever lower a claim; they change points, never n or the count gate.
-int apply_policy(const Answer& a, const Row& row, const Edition& ed, const AnswerCheck& chk, Policy policy,
-                 const std::string& innovation, std::vector<Finding>& findings) {
+// Policies only ever lower a claim; they change points, never n or the count gate. (How the
+// verdicts decided is a finding of prevalidate(), scoring/findings.cpp.)
+int apply_policy(const Answer& a, const Edition& ed, const AnswerCheck& chk, Policy policy) {
   const int claimed = a.level;
   if (policy == Policy::self_assessed || claimed == ed.level_min) return claimed;
   const int supported = std::min(claimed, chk.supported);
@@ -97,37 +97,10 @@ int apply_policy(const Answer& a, const Row& row, const Edition& ed, const Answe
       // Warnings do not zero; an error-severity finding or a short claim does.
       return chk.has_error || chk.supported < claimed ? ed.level_min : claimed;
     case Policy::assessor: {
-      bool any_verdict = false, any_accepted = false, any_cap = false;
-      int cap = ed.level_min;
-      for (const auto& it : a.evidence) {
-        Verdict v = it.verdict;
-        if (v == Verdict::revision)
-          v = ed.revision_counts_as == RevisionAs::rejected   ? Verdict::rejected
-              : ed.revision_counts_as == RevisionAs::accepted ? Verdict::accepted
-                                                              : Verdict::none;
-        if (v == Verdict::none) continue;
-        any_verdict = true;
-        if (v == Verdict::accepted) {
-          any_accepted = true;
-          // The cap is the highest level any accepted item supports (methodology §6; see
-          // docs/evidence.md for the "lowest" reading the spec also contains).
-          if (it.supported_level) { any_cap = true; cap = std::max(cap, *it.supported_level); }
-        }
-      }
-      if (!any_verdict) {
-        findings.push_back({chk.pointer, row.key, innovation, -1, "unassessed", Severity::info,
-                            "no assessor verdict on this answer: scored as under the supported policy (level " +
-                                std::to_string(supported) + ")"});
-        return supported;
-      }
-      if (!any_accepted) {
-        findings.push_back({chk.pointer, row.key, innovation, -1, "assessor_rejected", Severity::error,
-                            std::string("every assessed evidence item was rejected") +
-                                (ed.revision_counts_as == RevisionAs::rejected ? " or sent back for revision" : "") +
-                                ": level " + std::to_string(ed.level_min)});
-        return ed.level_min;
-      }
-      return any_cap ? std::min(claimed, cap) : claimed;
+      const Verdicts v = read_verdicts(a, ed);
+      if (!v.any) return supported;
+      if (!v.any_accepted) return ed.level_min;
+      return v.any_cap ? std::min(claimed, v.cap) : claimed;
     }
   }
   return claimed;
@@ -139,35 +112,37 @@ struct Core {
   int128 den = 1;
 };
 
-// Pre-validation does not depend on the policy: score() runs it once and both policy passes
-// (the result's and the points-at-risk reference) read it. Indexed by edition row.
+// The answers' checks, from prevalidate() (which lists the answers given and the unmet
+// mandatory ones), indexed by edition row for the policy passes; an answer it does not list
+// claims nothing, which no policy reads.
 struct Checks {
-  std::vector<AnswerCheck> government;
-  std::vector<std::vector<AnswerCheck>> innovations;  // empty for innovations that score no points
+  std::vector<AnswerCheck> listed;
+  std::vector<const AnswerCheck*> government;               // by edition row
+  std::vector<std::vector<const AnswerCheck*>> innovations;  // by innovation, then edition row
+  AnswerCheck none;
+
+  Checks(const Submission& sub, Policy policy) : listed(prevalidate(sub, policy)) {
+    const Edition& ed = *sub.edition;
+    government.assign(ed.rows.size(), &none);
+    innovations.assign(sub.innovations.size(), {});
+    for (const auto& c : listed) {
+      if (c.innovation < 0) {
+        government[c.row] = &c;
+      } else {
+        auto& v = innovations[c.innovation];
+        if (v.empty()) v.assign(ed.rows.size(), &none);
+        v[c.row] = &c;
+      }
+    }
+  }
+  const AnswerCheck& of(int innovation, int row) const {
+    if (innovation < 0) return *government[row];
+    const auto& v = innovations[innovation];
+    return v.empty() ? none : *v[row];
+  }
 };
 
-Checks run_checks(const Submission& sub) {
-  const Edition& ed = *sub.edition;
-  Checks c;
-  c.government.resize(ed.rows.size());
-  for (int idx : ed.government_rows) c.government[idx] = check_answer(sub, -1, idx);
-  c.innovations.resize(sub.innovations.size());
-  for (std::size_t j = 0; j < sub.innovations.size(); ++j) {
-    if (!detail::scores_points(detail::standing(ed, sub.innovations[j]))) continue;
-    c.innovations[j].resize(ed.rows.size());
-    for (int idx : ed.innovation_rows) c.innovations[j][idx] = check_answer(sub, static_cast<int>(j), idx);
-  }
-  return c;
-}
-
-Finding mandatory_finding(const std::string& ptr, const Row& row, const std::string& innovation, const Answer& a) {
-  return {ptr, row.key, innovation, -1, "mandatory", Severity::error,
-          "indicator " + row.key + " is mandatory but " +
-              (a.present ? std::string("claims level 0") : std::string("is missing"))};
-}
-
-// `findings`: collect them (the result's pass); the points-at-risk reference pass does not need them.
-Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool breakdown, bool findings) {
+Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool breakdown) {
   const Edition& ed = *sub.edition;
   Core c;
   Score& s = c.s;
@@ -182,13 +157,7 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
   for (int idx : ed.government_rows) {
     const Row& row = ed.rows[idx];
     const Answer& a = sub.government[idx];
-    const AnswerCheck& chk = checks.government[idx];
-    if (findings) {
-      if (detail::mandatory_unmet(row, a.level))
-        s.findings.push_back(mandatory_finding("/government/" + row.key, row, "", a));
-      s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
-    }
-    const int level = detail::validated_level(a.level, apply_policy(a, row, ed, chk, policy, "", s.findings));
+    const int level = detail::validated_level(a.level, apply_policy(a, ed, checks.of(-1, idx), policy));
     RowScore rs{idx, a.level, level, detail::points_h(row.weight_h, level), detail::points_h(row.weight_h, a.level)};
     s.government_h += rs.points_h;
     if (breakdown) s.government.push_back(rs);
@@ -217,7 +186,6 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
         if (std::find(ed.gate->affairs.begin(), ed.gate->affairs.end(), af) != ed.gate->affairs.end() &&
             std::find(covered.begin(), covered.end(), af) == covered.end())
           covered.push_back(af);
-    std::string base = "/innovations/" + std::to_string(inv.source_index) + "/answers/";
     const bool scores = detail::scores_points(standing);
     bool any_unmet = false;
     for (int idx : ed.innovation_rows) {
@@ -225,13 +193,9 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
       const Answer& a = inv.answers[idx];
       int level = 0;
       if (scores) {
-        if (detail::mandatory_unmet(row, a.level)) {
-          any_unmet = true;
-          if (findings) s.findings.push_back(mandatory_finding(base + row.key, row, inv.id, a));
-        }
-        const AnswerCheck& chk = checks.innovations[inv_i][idx];
-        if (findings) s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
-        level = detail::validated_level(a.level, apply_policy(a, row, ed, chk, policy, inv.id, s.findings));
+        any_unmet = any_unmet || detail::mandatory_unmet(row, a.level);
+        level = detail::validated_level(
+            a.level, apply_policy(a, ed, checks.of(static_cast<int>(inv_i), idx), policy));
       }
       RowScore rs{idx, a.level, level, detail::points_h(row.weight_h, level),
                   scores ? detail::points_h(row.weight_h, a.level) : 0};
@@ -341,13 +305,16 @@ void add_risk_breakdown(Score& s, const Score& self, const Score& validated, con
 }  // namespace
 
 Score score(const Submission& submission, const ScoreOptions& options) {
-  const Checks checks = run_checks(submission);
-  Core main = score_core(submission, checks, options.policy, options.with_breakdown, true);
+  // Pre-validation does not depend on the policy (only its assessor findings do): both passes,
+  // the result's and the points-at-risk reference, read the same checks.
+  const Checks checks(submission, options.policy);
+  Core main = score_core(submission, checks, options.policy, options.with_breakdown);
   Score& s = main.s;
+  for (const auto& c : checks.listed) s.findings.insert(s.findings.end(), c.findings.begin(), c.findings.end());
   // Points at risk: self-assessed vs the result's policy, or vs `supported` when the result is
   // itself self-assessed.
   Policy other = options.policy == Policy::self_assessed ? Policy::supported : Policy::self_assessed;
-  Core ref = score_core(submission, checks, other, options.with_breakdown, false);
+  Core ref = score_core(submission, checks, other, options.with_breakdown);
   const Score& self = options.policy == Policy::self_assessed ? s : ref.s;
   const Score& validated = options.policy == Policy::self_assessed ? ref.s : s;
   s.risk_reference = self.policy;
