@@ -56,6 +56,9 @@ struct Plan {
   // What each status code (a detail::Standing) counts for: the rules layer's answers, read by
   // lookup (scalar) or by one byte shuffle per 32 innovations (AVX2).
   alignas(16) detail::StandingTable standing{};
+  // The same answers as byte masks (0xff where the standing counts in n / scores no points):
+  // one shuffle and one movemask per 32 statuses give a bit per innovation.
+  alignas(16) std::uint8_t counts_mask[16] = {}, idle_mask[16] = {};
   bool has_gate = false;
   std::uint64_t gate_bits = 0;
   // The SIMD kernel streams a region's level bytes 32 at a time, whatever the innovation
@@ -88,6 +91,10 @@ struct Plan {
     }
     level_max = static_cast<std::uint8_t>(std::clamp(e.level_max, 0, 255));
     standing = detail::standing_table(e);
+    for (std::size_t i = 0; i < standing.size(); ++i) {
+      counts_mask[i] = standing[i] & detail::kCountsInN ? 0xff : 0;
+      idle_mask[i] = standing[i] & detail::kScoresPoints ? 0 : 0xff;
+    }
     if (e.gate) {
       // validate() refused a gate of more affairs than the bitmask holds.
       has_gate = true;
@@ -252,13 +259,12 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
   }
   acc64 = widen_avx2(acc64, acc);  // at most a period of vectors: fits, as flush_every >= period
 
-  // Then the statuses, 32 at a time: the check, then the rules layer's flags of each status
-  // (one shuffle through the standing table): the count, and the innovations that do not score,
-  // whose points (their levels now in cache) are summed to be taken off the total.
+  // Then the statuses, 32 at a time: the check, then the rules layer's answers for each status
+  // (one shuffle through a mask of the standing table each): the count, and the innovations
+  // that do not score, whose points (their levels now in cache) are summed to be taken off.
   const __m256i two = _mm256_set1_epi8(2);
-  const __m256i table = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(P.standing.data())));
-  const __m256i count_bit = _mm256_set1_epi8(static_cast<char>(detail::kCountsInN));
-  const __m256i score_bit = _mm256_set1_epi8(static_cast<char>(detail::kScoresPoints));
+  const __m256i counts_tbl = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(P.counts_mask)));
+  const __m256i idle_tbl = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(P.idle_mask)));
   const __m256i w = _mm256_load_si256(reinterpret_cast<const __m256i*>(P.weights));
   __m256i off16 = zero, off64 = zero;
   int off_pending = 0, n = 0;
@@ -269,14 +275,10 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
     const std::uint32_t valid = cnt == 32 ? ~0u : (1u << cnt) - 1;
     const auto ok = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(v, two), two)));
     if (~ok & valid) throw_bad_status(c, j, j + cnt);
-    const __m256i flags = _mm256_shuffle_epi8(table, v);  // v ≤ 2: a lookup in each 16-byte half
-    n += std::popcount(
-        ~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(flags, count_bit), zero))) &
-        valid);
-    for (std::uint32_t m =
-             static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(flags, score_bit), zero))) &
-             valid;
-         m; m &= m - 1) {
+    // v ≤ 2 (checked above): a lookup in each 16-byte half.
+    n += std::popcount(static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_shuffle_epi8(counts_tbl, v))) & valid);
+    for (std::uint32_t m = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_shuffle_epi8(idle_tbl, v))) & valid; m;
+         m &= m - 1) {
       const std::size_t i = j + static_cast<std::size_t>(std::countr_zero(m));
       if (i < P.full_loads) {
         __m256i l = load32(levels + i * K);
