@@ -2,7 +2,7 @@
 """inovasi's batch engine beside a numpy and a pandas implementation of the same scoring.
 
 One process, the same arrays: levels-only (self-assessed) scoring of synthetic regions under
-iid-2023 — SPD points, Σ innovation points of submitted innovations, n (submitted + rejected),
+iid-2023 (or --edition) — SPD points, Σ innovation points of submitted innovations, n (submitted + rejected),
 divisor max(d_min, n), count points, IID rounded half up once, exactly, in integer hundredths.
 All three results are checked to agree region by region before any figure is printed.
 
@@ -47,7 +47,8 @@ def edition_constants(name: str) -> dict:
             "rounding": ed.rounding}
 
 
-def numpy_peer(k: dict, gov: np.ndarray, inv: np.ndarray, offsets: np.ndarray, status: np.ndarray) -> np.ndarray:
+def numpy_peer(k: dict, gov: np.ndarray, inv: np.ndarray, offsets: np.ndarray, status: np.ndarray,
+               affairs: np.ndarray | None = None) -> np.ndarray:
     scale = int(np.gcd.reduce(k["inv_w"]))
     w = (k["inv_w"] // scale).astype(np.int32)
     pts = np.einsum("ij,j->i", inv, w, dtype=np.int32)          # points ÷ scale per innovation
@@ -64,6 +65,18 @@ def numpy_peer(k: dict, gov: np.ndarray, inv: np.ndarray, offsets: np.ndarray, s
     gov_h = np.einsum("ij,j->i", gov, k["gov_w"].astype(np.int32), dtype=np.int64)
     d = np.maximum(k["d_min"], n)
     count_h = k["rate_h"] * np.minimum(n, k["cap"])
+    gate = k["gate"]
+    if gate:
+        # Affairs covered by the innovations the gate reads: OR of their bitmasks per region, popcount.
+        reads = status != 0 if gate.get("counted", "counted") == "counted" else status == 1
+        bits = np.where(reads, affairs, 0).astype(np.uint64)
+        covered = np.zeros(len(starts), dtype=np.uint64)
+        if nonempty.any():
+            covered[nonempty] = np.bitwise_or.reduceat(bits, starts[nonempty])
+        popcount = np.zeros(len(starts), dtype=np.int64)
+        for b in range(len(gate["affairs"])):
+            popcount += ((covered >> np.uint64(b)) & np.uint64(1)).astype(np.int64)
+        count_h = np.where(popcount >= int(gate["min_covered"]), count_h, 0)
     num = (d * (gov_h + count_h) + inv_sum) * 10000
     den = d * k["max_total_h"]
     return (2 * num + den) // (2 * den)                          # half up, exact
@@ -132,23 +145,29 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=7)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--skip-pandas", action="store_true")
+    ap.add_argument("--edition", default="iid-2023",
+                    help="a shipped edition; the numpy peer also implements a count gate (pandas peers: none)")
     args = ap.parse_args(argv)
 
-    edition = "iid-2023"
+    edition = args.edition
     k = edition_constants(edition)
-    if k["gate"] or k["rounding"] != "half_up":
-        sys.exit("the peers implement iid-2023's rule set (no gate, half up)")
+    if k["rounding"] != "half_up":
+        sys.exit("the peers round half up")
+    if k["gate"] and not args.skip_pandas:
+        print("the pandas peers implement no count gate: skipped for " + edition)
+        args.skip_pandas = True
     t = time.perf_counter()
     cols = synth.generate(seed=args.seed, innovations=args.innovations, regions=args.regions, edition=edition)
     gen_s = time.perf_counter() - t
     gov, inv, off, st = cols["government_levels"], cols["innovation_levels"], cols["region_offsets"], cols["status"]
+    aff = cols["affairs"] if k["gate"] else None
     n_inv = inv.shape[0]
     print(f"data: {n_inv:,} innovations over {len(off) - 1:,} regions ({inv.nbytes / 1e6:.0f} MB of levels), "
           f"generated in {gen_s:.2f} s; machine: {os.cpu_count()} cores")
 
-    t_ino, r_ino = best_of(lambda: batch.score_arrays(edition, gov, inv, off, st, threads=args.threads)["iid_h"],
+    t_ino, r_ino = best_of(lambda: batch.score_arrays(edition, gov, inv, off, st, aff, threads=args.threads)["iid_h"],
                            args.repeat)
-    t_np, r_np = best_of(lambda: numpy_peer(k, gov, inv, off, st), args.repeat)
+    t_np, r_np = best_of(lambda: numpy_peer(k, gov, inv, off, st, aff), args.repeat)
     results = {"inovasi": (t_ino, r_ino), "numpy": (t_np, r_np)}
     if not args.skip_pandas:
         results["pandas wide"] = best_of(lambda: pandas_peer(k, gov, inv, off, st), max(1, min(3, args.repeat)))

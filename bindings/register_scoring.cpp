@@ -212,14 +212,16 @@ void register_scoring(py::module_& m) {
            py::arg("max_bytes") = std::size_t(4) << 20)
       .def_property_readonly("bytes_read", &PyScoreStream::bytes_read);
 
-  // Pre-validation: one dict per answer given, with the evidence-supported level and findings.
+  // Pre-validation: one dict per answer given (or mandatory and unmet), with the
+  // evidence-supported level and the findings (the set score() and `inovasi check` show).
   m.def(
       "prevalidate",
-      [](const PySubmission& sub) {
+      [](const PySubmission& sub, const std::string& policy) {
+        const inovasi::Policy p = inovasi::policy_from_string(policy);
         std::vector<inovasi::AnswerCheck> checks;
         {
           py::gil_scoped_release release;
-          checks = inovasi::prevalidate(*sub.ptr);
+          checks = inovasi::prevalidate(*sub.ptr, p);
         }
         const auto& ed = *sub.ptr->edition;
         py::list out;
@@ -250,7 +252,7 @@ void register_scoring(py::module_& m) {
         }
         return out;
       },
-      py::arg("submission"));
+      py::arg("submission"), py::arg("policy") = "self_assessed");
 
   m.def("policies", [] {
     return std::vector<std::string>{"self_assessed", "supported", "strict", "assessor"};

@@ -115,6 +115,12 @@ struct CategoryBand {
   bool strict = false;
 };
 
+// Limits every loaded edition keeps, so that the columnar engine (uint8 level columns, one 64-bit
+// affairs mask per innovation) represents it exactly and scores it as score() does: the loader
+// refuses an edition beyond them rather than let the two paths differ.
+inline constexpr int kMaxLevel = 255;
+inline constexpr std::size_t kMaxGateAffairs = 64;
+
 struct CountGate {
   std::vector<std::string> affairs;  // normalised (lower case, trimmed)
   int min_covered = 0;

@@ -10,6 +10,12 @@
 
 namespace inovasi {
 
+// The validation policies (methodology §6): how claimed levels become validated ones, from the
+// pre-validation below (score.hpp applies them).
+enum class Policy { self_assessed, supported, strict, assessor };
+const char* to_string(Policy p);
+Policy policy_from_string(const std::string& s);  // throws InputError
+
 struct Finding {
   std::string pointer;     // JSON Pointer of the answer (or item) in the submission
   std::string row;         // row key
@@ -37,16 +43,31 @@ struct AnswerCheck {
   // when no item carries a verdict.
   int supported_cap = 0;
   int assessor_cap = 0;
-  bool assessed = false;       // some item carries a verdict (revision read as the edition says)
-  bool assessor_accepts = false;  // some item is accepted
 };
 
 // One answer: `innovation` is an index into submission.innovations, or -1 with a government
 // row. `row` is an edition row index of the matching aspect (precondition, not re-checked).
 AnswerCheck check_answer(const Submission& submission, int innovation, int row);
 
-// Every answer given (government rows, then each innovation's rows in edition order; drafts
-// and rejected innovations included, since planners check them before submitting).
-std::vector<AnswerCheck> prevalidate(const Submission& submission);
+// The assessor's verdicts on one answer, a "revision" read as the edition's revision_counts_as.
+struct Verdicts {
+  bool any = false;           // some item carries a verdict
+  bool any_accepted = false;  // some item is accepted
+  bool any_cap = false;       // some accepted item states its supported_level
+  int cap = 0;                // the highest such level (docs/evidence.md)
+};
+Verdicts read_verdicts(const Answer& answer, const Edition& edition);
+
+// Every finding of a submission, answer-level and region-level alike: the one set that
+// prevalidate(), score()'s findings and `inovasi check` show (docs/evidence.md, "Findings").
+// One AnswerCheck per answer given (government rows, then each innovation's rows in edition
+// order; drafts, rejected and ineligible innovations included, since planners check them before
+// submitting) and per mandatory row left unmet (not given or claiming 0), with:
+//   - the evidence findings of check_answer();
+//   - "mandatory" (error), first, on an unmet mandatory row, of the government or of any innovation;
+//   - under `policy` assessor only: "unassessed" (info) or "assessor_rejected" (error) on the
+//     answers that policy validates (government rows and the innovations that score), saying
+//     how the verdicts decided the level.
+std::vector<AnswerCheck> prevalidate(const Submission& submission, Policy policy = Policy::self_assessed);
 
 }  // namespace inovasi

@@ -11,14 +11,12 @@
 
 namespace inovasi {
 
-enum class Policy { self_assessed, supported, strict, assessor };
+// Policy (the validation policies) is declared in evidence.hpp.
 
 // How a cap turns a claimed level into the validated one (the rule: scoring/rules.hpp
 // apply_cap). `at_most`: min(level, cap) — the supported and assessor policies. `all_or_nothing`:
 // the level when it is not above the cap, else the edition's level_min — the strict policy.
 enum class CapRule : std::uint8_t { at_most, all_or_nothing };
-const char* to_string(Policy p);
-Policy policy_from_string(const std::string& s);  // throws InputError
 
 // An exact non-negative rational in lowest terms.
 struct Fraction {
@@ -109,7 +107,7 @@ struct Score {
   std::vector<InnovationScore> innovations;
   std::vector<DepartmentScore> departments;
   std::vector<RowRisk> risk_by_row;   // every row, edition order (with the breakdown)
-  std::vector<Finding> findings;
+  std::vector<Finding> findings;      // prevalidate(submission, policy)'s, in its order
 };
 
 struct ScoreOptions {

@@ -169,15 +169,19 @@ def score(data: SubmissionLike, edition: Union[str, Edition, None] = None,
 
 
 def prevalidate(data: SubmissionLike, edition: Union[str, Edition, None] = None,
-                **parse_options: Any) -> list[dict]:
+                policy: str = "self_assessed", **parse_options: Any) -> list[dict]:
     """Check every answer against its row's evidence rules, before submitting.
 
-    One dict per answer given: ``pointer``, ``row``, ``innovation`` (id or None),
-    ``claimed_level``, ``supported_level`` (what the evidence supports), ``checked`` (the row
-    has rules), ``has_error`` and ``findings`` (pointer, row, innovation, evidence index, rule,
-    severity, message). A failing document is a finding, never an :class:`InputError`.
+    One dict per answer given, and per mandatory row left unmet (not given or at level 0):
+    ``pointer``, ``row``, ``innovation`` (id or None), ``claimed_level``, ``supported_level``
+    (what the evidence supports), ``checked`` (the row has rules), ``has_error`` and
+    ``findings`` (pointer, row, innovation, evidence index, rule, severity, message). The
+    findings are the set that ``score(..., policy).findings`` and ``inovasi check --policy``
+    show (docs/evidence.md): ``policy`` matters only for ``assessor``, which adds its
+    ``unassessed`` / ``assessor_rejected`` findings. A failing document is a finding, never an
+    :class:`InputError`.
     """
-    return _core.prevalidate(parse_submission(data, edition, **parse_options))
+    return _core.prevalidate(parse_submission(data, edition, **parse_options), policy)
 
 
 def score_many(text: Union[str, bytes], edition: Union[str, Edition, None] = None, *,

@@ -21,6 +21,12 @@
 
 namespace inovasi {
 
+// The status column stores the rules layer's standings; the columns the model's limits.
+static_assert(kNotCounted == static_cast<std::uint8_t>(detail::Standing::not_counted) &&
+              kSubmitted == static_cast<std::uint8_t>(detail::Standing::submitted) &&
+              kRejected == static_cast<std::uint8_t>(detail::Standing::rejected));
+static_assert(kMaxLevel <= 255 && kMaxGateAffairs <= 64, "uint8 levels, one 64-bit affairs mask per innovation");
+
 ColumnsView Columns::view() const {
   ColumnsView v;
   v.edition = edition.get();
@@ -61,11 +67,16 @@ struct Plan {
   const Edition* ed = nullptr;
   std::size_t G = 0, K = 0;
   std::vector<std::int64_t> gov_w, inv_w;  // weight_h per column
-  std::vector<std::size_t> mandatory;      // innovation columns, when a missing one zeroes the innovation
+  std::vector<std::size_t> mandatory;      // innovation columns, when an unmet one zeroes the innovation
   std::uint8_t level_max = 0, level_min = 0;
   CapRule rule = CapRule::at_most;  // how the caps of this call apply
-  bool has_gate = false, gate_submitted_only = false;
-  int min_covered = 0;
+  // What each status code (a detail::Standing) counts for: the rules layer's answers, read by
+  // lookup (scalar) or by one byte shuffle per 32 innovations (AVX2).
+  alignas(16) detail::StandingTable standing{};
+  // The same answers as byte masks (0xff where the standing counts in n / scores no points):
+  // one shuffle and one movemask per 32 statuses give a bit per innovation.
+  alignas(16) std::uint8_t counts_mask[16] = {}, idle_mask[16] = {};
+  bool has_gate = false;
   std::uint64_t gate_bits = 0;
   // The SIMD kernel streams a region's level bytes 32 at a time, whatever the innovation
   // boundaries, and multiplies them by weight_h / scale as signed bytes, summing pairs in 16
@@ -93,16 +104,20 @@ struct Plan {
     for (std::size_t k = 0; k < K; ++k) {
       const Row& r = e.rows[e.innovation_rows[k]];
       inv_w.push_back(r.weight_h);
-      if (r.mandatory && e.mandatory_rule == MandatoryRule::zero_innovation) mandatory.push_back(k);
+      if (detail::mandatory_zeroes(e, r)) mandatory.push_back(k);
     }
     level_max = static_cast<std::uint8_t>(std::clamp(e.level_max, 0, 255));
     level_min = static_cast<std::uint8_t>(std::clamp(e.level_min, 0, 255));
+    standing = detail::standing_table(e);
+    for (std::size_t i = 0; i < standing.size(); ++i) {
+      counts_mask[i] = standing[i] & detail::kCountsInN ? 0xff : 0;
+      idle_mask[i] = standing[i] & detail::kScoresPoints ? 0 : 0xff;
+    }
     if (e.gate) {
+      // validate() refused a gate of more affairs than the bitmask holds.
       has_gate = true;
-      gate_submitted_only = e.gate->counted == GateCounted::submitted;
-      min_covered = e.gate->min_covered;
-      std::size_t m = std::min<std::size_t>(e.gate->affairs.size(), 64);
-      gate_bits = m == 64 ? ~0ull : ((1ull << m) - 1);
+      const std::size_t m = e.gate->affairs.size();
+      gate_bits = m >= 64 ? ~0ull : ((1ull << m) - 1);
     }
     std::int64_t g = 0;
     for (auto w : inv_w) g = std::gcd(g, w);
@@ -146,11 +161,11 @@ struct Plan {
 std::int64_t innovation_points(const Plan& P, const std::uint8_t* lev, const std::uint8_t* cap) {
   std::int64_t sum = 0;
   for (std::size_t k = 0; k < P.K; ++k)
-    sum += P.inv_w[k] * (cap ? detail::apply_cap(P.rule, lev[k], cap[k], P.level_min) : lev[k]);
+    sum += detail::points_h(P.inv_w[k], cap ? detail::apply_cap(P.rule, lev[k], cap[k], P.level_min) : lev[k]);
   return sum;
 }
 
-// Σ of the points of the submitted innovations in [a, b) (hundredths); `mx` gets the largest
+// Σ of the points of the innovations in [a, b) that score (hundredths); `mx` gets the largest
 // claimed level read: the validation rides along the same read.
 std::int64_t region_points_scalar(const Plan& P, const ColumnsView& c, std::size_t a, std::size_t b,
                                   std::uint8_t& mx) {
@@ -159,7 +174,7 @@ std::int64_t region_points_scalar(const Plan& P, const ColumnsView& c, std::size
   for (std::size_t j = a; j < b; ++j) {
     const std::uint8_t* lev = c.innovation_levels + j * P.K;
     for (std::size_t k = 0; k < P.K; ++k) m = std::max(m, lev[k]);
-    if (c.status[j] == kSubmitted)
+    if (P.standing[c.status[j]] & detail::kScoresPoints)
       sum += innovation_points(P, lev, c.innovation_caps ? c.innovation_caps + j * P.K : nullptr);
   }
   mx = std::max(mx, m);
@@ -275,9 +290,12 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
   }
   acc64 = widen_avx2(acc64, acc);  // at most a period of vectors: fits, as flush_every >= period
 
-  // Then the statuses, 32 at a time: the count, the check, and the innovations that do not
-  // score, whose points (their levels now in cache) are summed to be taken off the total.
-  const __m256i one = _mm256_set1_epi8(1), two = _mm256_set1_epi8(2);
+  // Then the statuses, 32 at a time: the check, then the rules layer's answers for each status
+  // (one shuffle through a mask of the standing table each): the count, and the innovations
+  // that do not score, whose points (their levels now in cache) are summed to be taken off.
+  const __m256i two = _mm256_set1_epi8(2);
+  const __m256i counts_tbl = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(P.counts_mask)));
+  const __m256i idle_tbl = _mm256_broadcastsi128_si256(_mm_load_si128(reinterpret_cast<const __m128i*>(P.idle_mask)));
   const __m256i w = _mm256_load_si256(reinterpret_cast<const __m256i*>(P.weights));
   __m256i off16 = zero, off64 = zero;
   int off_pending = 0, n = 0;
@@ -288,8 +306,9 @@ __attribute__((target("avx2"))) std::int64_t innovations_avx2(const Plan& P, con
     const std::uint32_t valid = cnt == 32 ? ~0u : (1u << cnt) - 1;
     const auto ok = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(v, two), two)));
     if (~ok & valid) throw_bad_status(c, j, j + cnt);
-    n += std::popcount(~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, zero))) & valid);
-    for (std::uint32_t m = ~static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, one))) & valid; m;
+    // v ≤ 2 (checked above): a lookup in each 16-byte half.
+    n += std::popcount(static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_shuffle_epi8(counts_tbl, v))) & valid);
+    for (std::uint32_t m = static_cast<std::uint32_t>(_mm256_movemask_epi8(_mm256_shuffle_epi8(idle_tbl, v))) & valid; m;
          m &= m - 1) {
       const std::size_t i = j + static_cast<std::size_t>(std::countr_zero(m));
       if (i < P.full_loads) {
@@ -408,12 +427,12 @@ template <bool Avx2>
       if (gc) {
         for (std::size_t k = 0; k < G; ++k) {
           gmax = std::max(gmax, gl[k]);
-          gov += gw[k] * detail::apply_cap(P.rule, gl[k], gc[k], P.level_min);
+          gov += detail::points_h(gw[k], detail::apply_cap(P.rule, gl[k], gc[k], P.level_min));
         }
       } else {
         for (std::size_t k = 0; k < G; ++k) {
           gmax = std::max(gmax, gl[k]);
-          gov += gw[k] * gl[k];
+          gov += detail::points_h(gw[k], gl[k]);
         }
       }
     }
@@ -433,20 +452,19 @@ template <bool Avx2>
 #endif
     {
       std::uint8_t worst = 0;
-      for (std::size_t j = a; j < b; ++j) {
-        n += st[j] != kNotCounted;
-        worst = std::max(worst, st[j]);
-      }
+      for (std::size_t j = a; j < b; ++j) worst = std::max(worst, st[j]);
       if (worst > kRejected) throw_bad_status(c, a, b);
+      for (std::size_t j = a; j < b; ++j) n += P.standing[st[j]] & detail::kCountsInN;
       inv_sum = region_points_scalar(P, c, a, b, mx);
     }
     if (mx > P.level_max) check_levels(P, "innovation_levels", c.innovation_levels, P.K, a, b - a);
     if (!P.mandatory.empty())
       for (std::size_t j = a; j < b; ++j) {
-        if (st[j] != kSubmitted) continue;
-        bool zero = false;
-        for (std::size_t k : P.mandatory) zero = zero || c.innovation_levels[j * P.K + k] == 0;
-        if (zero)
+        if (!(P.standing[st[j]] & detail::kScoresPoints)) continue;
+        bool unmet = false;
+        for (std::size_t k : P.mandatory)
+          unmet = unmet || detail::mandatory_unmet(ed.rows[ed.innovation_rows[k]], c.innovation_levels[j * P.K + k]);
+        if (detail::mandatory_zeroes(ed, unmet))
           inv_sum -= innovation_points(P, c.innovation_levels + j * P.K,
                                        c.innovation_caps ? c.innovation_caps + j * P.K : nullptr);
       }
@@ -457,12 +475,9 @@ template <bool Avx2>
           throw InputError("/affairs/" + std::to_string(j), "sets a bit beyond the " +
                                                                 std::to_string(ed.gate->affairs.size()) +
                                                                 " affairs of the edition's gate");
-        if (st[j] == kSubmitted || (st[j] == kRejected && !P.gate_submitted_only)) covered |= c.affairs[j];
+        if (P.standing[st[j]] & detail::kCoversGate) covered |= c.affairs[j];
       }
-    bool gate_open = true;
-    if (P.has_gate) {
-      gate_open = std::popcount(covered) >= P.min_covered;
-    }
+    const bool gate_open = detail::gate_open(std::popcount(covered), ed);
     const detail::RegionTotals t = detail::finish_region(ed, gov, inv_sum, n, gate_open, false);
     out.iid_h[r] = t.iid_h;
     if (out.category) out.category[r] = static_cast<std::uint8_t>(t.band);
@@ -519,8 +534,12 @@ void score_regions(KernelPlan& kp, const ColumnsView& c, const BatchOutputView& 
 void validate(const ColumnsView& c) {
   if (!c.edition) throw InputError("/edition", "no edition given");
   const Edition& ed = *c.edition;
-  if (ed.level_max > 255 || ed.level_min < 0)
+  // The loader refuses such editions (edition_reader.cpp); an edition built otherwise is checked here.
+  if (ed.level_max > kMaxLevel || ed.level_min < 0)
     throw InputError("/edition", "edition " + ed.name + " has levels outside 0–255, which uint8 columns cannot hold");
+  if (ed.gate && ed.gate->affairs.size() > kMaxGateAffairs)
+    throw InputError("/edition", "edition " + ed.name + "'s count gate lists " + std::to_string(ed.gate->affairs.size()) +
+                                     " affairs; the affairs column holds " + std::to_string(kMaxGateAffairs));
   auto need = [](const void* p, std::size_t count, const char* name) {
     if (count > 0 && !p) throw InputError(std::string("/") + name, std::string(name) + " is missing");
   };
@@ -646,12 +665,10 @@ Columns build_columns(const std::vector<Submission>& subs, Caps&& caps) {
       const Innovation& inv = sub.innovations[j];
       for (std::size_t k = 0; k < K; ++k)
         c.innovation_levels.push_back(static_cast<std::uint8_t>(inv.answers[ed.innovation_rows[k]].level));
-      c.status.push_back(inv.status == Status::draft || !detail::eligible(ed, inv.applied_date) ? kNotCounted
-                         : inv.status == Status::rejected                                      ? kRejected
-                                                                                               : kSubmitted);
+      c.status.push_back(static_cast<std::uint8_t>(detail::standing(ed, inv)));
       std::uint64_t bits = 0;
       if (ed.gate)
-        for (std::size_t g = 0; g < ed.gate->affairs.size() && g < 64; ++g)
+        for (std::size_t g = 0; g < ed.gate->affairs.size(); ++g)
           if (std::find(inv.affairs.begin(), inv.affairs.end(), ed.gate->affairs[g]) != inv.affairs.end())
             bits |= 1ull << g;
       c.affairs.push_back(bits);

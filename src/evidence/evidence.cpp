@@ -268,31 +268,12 @@ class Checker {
   }
 };
 
-// The assessors' verdicts on an answer's items (methodology §6): any accepted item lets the
-// claim stand, capped by the highest supported_level given on an accepted item; verdicts that
-// all reject give level_min; no verdict at all leaves the answer to the supported policy.
-void read_verdicts(const Edition& ed, const Answer& a, AnswerCheck& out) {
-  bool any_cap = false;
-  int cap = ed.level_min;
-  for (const auto& it : a.evidence) {
-    Verdict v = it.verdict;
-    if (v == Verdict::revision)
-      v = ed.revision_counts_as == RevisionAs::rejected   ? Verdict::rejected
-          : ed.revision_counts_as == RevisionAs::accepted ? Verdict::accepted
-                                                          : Verdict::none;
-    if (v == Verdict::none) continue;
-    out.assessed = true;
-    if (v == Verdict::accepted) {
-      out.assessor_accepts = true;
-      // The highest level any accepted item supports (see docs/evidence.md for the "lowest"
-      // reading the methodology also contains).
-      if (it.supported_level) { any_cap = true; cap = std::max(cap, *it.supported_level); }
-    }
-  }
-  out.assessor_cap = !out.assessed          ? out.supported_cap
-                     : !out.assessor_accepts ? ed.level_min
-                     : any_cap               ? cap
-                                             : ed.level_max;
+// The assessor cap (methodology §6): any accepted item lets the claim stand, capped by the
+// highest supported_level given on an accepted item; verdicts that all reject give level_min;
+// no verdict at all leaves the answer to the supported cap.
+void set_assessor_cap(const Edition& ed, const Answer& a, AnswerCheck& out) {
+  const Verdicts v = read_verdicts(a, ed);
+  out.assessor_cap = !v.any ? out.supported_cap : !v.any_accepted ? ed.level_min : v.any_cap ? v.cap : ed.level_max;
 }
 
 }  // namespace
@@ -318,7 +299,7 @@ AnswerCheck check_answer(const Submission& sub, int innovation, int row_index) {
   if (!row.evidence) {
     out.supported = a.level;
     out.supported_cap = ed.level_max;
-    read_verdicts(ed, a, out);
+    set_assessor_cap(ed, a, out);
     if (a.level > ed.level_min)
       add(out.pointer, -1, "unchecked", Severity::info,
           "no evidence rules for indicator " + row.key + " in " + ed.name + ": the claimed " + claim_text +
@@ -328,7 +309,7 @@ AnswerCheck check_answer(const Submission& sub, int innovation, int row_index) {
   if (a.evidence.empty()) {
     out.supported = ed.level_min;
     out.supported_cap = ed.level_min;
-    read_verdicts(ed, a, out);
+    set_assessor_cap(ed, a, out);
     if (a.level > ed.level_min)
       add(out.pointer, -1, "no_evidence", Severity::error,
           claim_text + " is claimed but no evidence is given: the evidence supports level " + std::to_string(ed.level_min));
@@ -338,7 +319,7 @@ AnswerCheck check_answer(const Submission& sub, int innovation, int row_index) {
   Checker c(sub, inv, row, a, out);
   c.run();
   out.supported_cap = c.claim_kind ? ed.level_max : c.base_supported;
-  read_verdicts(ed, a, out);
+  set_assessor_cap(ed, a, out);
   // A failing item beside items that already support the claim costs nothing: a warning.
   const bool claim_met = a.level > ed.level_min && out.supported >= a.level;
   for (auto& f : c.failures) {
@@ -377,16 +358,29 @@ AnswerCheck check_answer(const Submission& sub, int innovation, int row_index) {
   return out;
 }
 
-std::vector<AnswerCheck> prevalidate(const Submission& sub) {
-  const Edition& ed = *sub.edition;
-  std::vector<AnswerCheck> out;
-  auto given = [](const Answer& a) { return a.present || !a.evidence.empty(); };
-  for (int idx : ed.government_rows)
-    if (given(sub.government[idx])) out.push_back(check_answer(sub, -1, idx));
-  for (std::size_t j = 0; j < sub.innovations.size(); ++j)
-    for (int idx : ed.innovation_rows)
-      if (given(sub.innovations[j].answers[idx])) out.push_back(check_answer(sub, static_cast<int>(j), idx));
-  return out;
+Verdicts read_verdicts(const Answer& a, const Edition& ed) {
+  Verdicts v;
+  for (const auto& it : a.evidence) {
+    Verdict x = it.verdict;
+    if (x == Verdict::revision)
+      x = ed.revision_counts_as == RevisionAs::rejected   ? Verdict::rejected
+          : ed.revision_counts_as == RevisionAs::accepted ? Verdict::accepted
+                                                          : Verdict::none;
+    if (x == Verdict::none) continue;
+    v.any = true;
+    if (x == Verdict::accepted) {
+      v.any_accepted = true;
+      // The cap is the highest level any accepted item supports (methodology §6; see
+      // docs/evidence.md for the "lowest" reading the spec also contains).
+      if (it.supported_level) {
+        v.cap = v.any_cap ? std::max(v.cap, *it.supported_level) : *it.supported_level;
+        v.any_cap = true;
+      }
+    }
+  }
+  return v;
 }
+
+// prevalidate() is defined with the region rules it applies, in scoring/findings.cpp.
 
 }  // namespace inovasi

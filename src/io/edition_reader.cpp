@@ -100,6 +100,18 @@ class EditionBuilder {
   }
 
 
+  // The model's limits (edition.hpp: what the columnar engine represents exactly), checked
+  // where the gate is read: an edition beyond them is refused, never scored differently by the
+  // batch and by score().
+  void check_batch_representable() const {
+    if (ed_->gate && ed_->gate->affairs.size() > kMaxGateAffairs)
+      fail("/count_points/value/gate/affairs", "lists " + std::to_string(ed_->gate->affairs.size()) +
+                                                   " affairs; at most " + std::to_string(kMaxGateAffairs) +
+                                                   " are supported (the batch engine keeps one bit per affair)");
+    if (ed_->level_max > kMaxLevel)
+      fail("/levels/value/max", "levels above " + std::to_string(kMaxLevel) + " are not supported (uint8 level columns)");
+  }
+
   void read_count_points() {
     const JNode& v = param("count_points");
     const std::string ptr = "/count_points/value";
@@ -135,6 +147,7 @@ class EditionBuilder {
       }
       ed_->gate = std::move(gate);
     }
+    check_batch_representable();
   }
 
   void read_categories() {

@@ -83,24 +83,12 @@ std::int64_t round_hundredths(int128 num, int128 den, Rounding mode) {
 namespace {
 
 
-// The level an answer keeps under a policy (the rule: detail::validated_level), with the
-// assessor policy's findings.
-int apply_policy(const Answer& a, const Row& row, const Edition& ed, const AnswerCheck& chk, Policy policy,
-                 const std::string& innovation, std::vector<Finding>& findings) {
-  const int claimed = a.level;
-  const int level = detail::validated_level(policy, claimed, chk.supported_cap, chk.assessor_cap, ed);
-  if (policy == Policy::assessor && claimed != ed.level_min) {
-    if (!chk.assessed)
-      findings.push_back({chk.pointer, row.key, innovation, -1, "unassessed", Severity::info,
-                          "no assessor verdict on this answer: scored as under the supported policy (level " +
-                              std::to_string(level) + ")"});
-    else if (!chk.assessor_accepts)
-      findings.push_back({chk.pointer, row.key, innovation, -1, "assessor_rejected", Severity::error,
-                          std::string("every assessed evidence item was rejected") +
-                              (ed.revision_counts_as == RevisionAs::rejected ? " or sent back for revision" : "") +
-                              ": level " + std::to_string(ed.level_min)});
-  }
-  return level;
+// The level an answer keeps under a policy (the rule: detail::validated_level, from the caps
+// pre-validation derives independently of the claim). Policies only ever lower a claim; they
+// change points, never n or the count gate. (How the verdicts decided is a finding of
+// prevalidate(), scoring/findings.cpp.)
+int apply_policy(const Answer& a, const Edition& ed, const AnswerCheck& chk, Policy policy) {
+  return detail::validated_level(policy, a.level, chk.supported_cap, chk.assessor_cap, ed);
 }
 
 struct Core {
@@ -109,35 +97,37 @@ struct Core {
   int128 den = 1;
 };
 
-// Pre-validation does not depend on the policy: score() runs it once and both policy passes
-// (the result's and the points-at-risk reference) read it. Indexed by edition row.
+// The answers' checks, from prevalidate() (which lists the answers given and the unmet
+// mandatory ones), indexed by edition row for the policy passes; an answer it does not list
+// claims nothing, which no policy reads.
 struct Checks {
-  std::vector<AnswerCheck> government;
-  std::vector<std::vector<AnswerCheck>> innovations;  // empty for drafts and rejected
+  std::vector<AnswerCheck> listed;
+  std::vector<const AnswerCheck*> government;               // by edition row
+  std::vector<std::vector<const AnswerCheck*>> innovations;  // by innovation, then edition row
+  AnswerCheck none;
+
+  Checks(const Submission& sub, Policy policy) : listed(prevalidate(sub, policy)) {
+    const Edition& ed = *sub.edition;
+    government.assign(ed.rows.size(), &none);
+    innovations.assign(sub.innovations.size(), {});
+    for (const auto& c : listed) {
+      if (c.innovation < 0) {
+        government[c.row] = &c;
+      } else {
+        auto& v = innovations[c.innovation];
+        if (v.empty()) v.assign(ed.rows.size(), &none);
+        v[c.row] = &c;
+      }
+    }
+  }
+  const AnswerCheck& of(int innovation, int row) const {
+    if (innovation < 0) return *government[row];
+    const auto& v = innovations[innovation];
+    return v.empty() ? none : *v[row];
+  }
 };
 
-Checks run_checks(const Submission& sub) {
-  const Edition& ed = *sub.edition;
-  Checks c;
-  c.government.resize(ed.rows.size());
-  for (int idx : ed.government_rows) c.government[idx] = check_answer(sub, -1, idx);
-  c.innovations.resize(sub.innovations.size());
-  for (std::size_t j = 0; j < sub.innovations.size(); ++j) {
-    if (sub.innovations[j].status != Status::submitted) continue;
-    c.innovations[j].resize(ed.rows.size());
-    for (int idx : ed.innovation_rows) c.innovations[j][idx] = check_answer(sub, static_cast<int>(j), idx);
-  }
-  return c;
-}
-
-Finding mandatory_finding(const std::string& ptr, const Row& row, const std::string& innovation, const Answer& a) {
-  return {ptr, row.key, innovation, -1, "mandatory", Severity::error,
-          "indicator " + row.key + " is mandatory but " +
-              (a.present ? std::string("claims level 0") : std::string("is missing"))};
-}
-
-// `findings`: collect them (the result's pass); the points-at-risk reference pass does not need them.
-Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool breakdown, bool findings) {
+Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool breakdown) {
   const Edition& ed = *sub.edition;
   Core c;
   Score& s = c.s;
@@ -152,13 +142,8 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
   for (int idx : ed.government_rows) {
     const Row& row = ed.rows[idx];
     const Answer& a = sub.government[idx];
-    const AnswerCheck& chk = checks.government[idx];
-    if (findings) {
-      if (row.mandatory && a.level == 0) s.findings.push_back(mandatory_finding("/government/" + row.key, row, "", a));
-      s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
-    }
-    int level = apply_policy(a, row, ed, chk, policy, "", s.findings);
-    RowScore rs{idx, a.level, level, row.weight_h * level, row.weight_h * a.level};
+    const int level = apply_policy(a, ed, checks.of(-1, idx), policy);
+    RowScore rs{idx, a.level, level, detail::points_h(row.weight_h, level), detail::points_h(row.weight_h, a.level)};
     s.government_h += rs.points_h;
     if (breakdown) s.government.push_back(rs);
   }
@@ -173,41 +158,36 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
     is.name = inv.name;
     is.department = inv.department;
     is.status = inv.status;
-    is.counted = inv.status != Status::draft && detail::eligible(ed, inv.applied_date);
+    const detail::Standing standing = detail::standing(ed, inv);
+    is.counted = detail::counts_in_n(standing);
     if (!is.counted) {
       ++s.innovations_not_counted;
       if (breakdown) s.innovations.push_back(std::move(is));
       continue;
     }
     ++n;
-    if (ed.gate && (ed.gate->counted == GateCounted::counted || inv.status == Status::submitted))
+    if (ed.gate && detail::covers_gate(standing, *ed.gate))
       for (const auto& af : inv.affairs)
         if (std::find(ed.gate->affairs.begin(), ed.gate->affairs.end(), af) != ed.gate->affairs.end() &&
             std::find(covered.begin(), covered.end(), af) == covered.end())
           covered.push_back(af);
-    std::string base = "/innovations/" + std::to_string(inv.source_index) + "/answers/";
-    bool rejected = inv.status == Status::rejected;
-    bool missing_mandatory = false;
+    const bool scores = detail::scores_points(standing);
+    bool any_unmet = false;
     for (int idx : ed.innovation_rows) {
       const Row& row = ed.rows[idx];
       const Answer& a = inv.answers[idx];
       int level = 0;
-      if (!rejected) {
-        if (row.mandatory && a.level == 0) {
-          missing_mandatory = true;
-          if (findings) s.findings.push_back(mandatory_finding(base + row.key, row, inv.id, a));
-        }
-        const AnswerCheck& chk = checks.innovations[inv_i][idx];
-        if (findings) s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
-        level = apply_policy(a, row, ed, chk, policy, inv.id, s.findings);
+      if (scores) {
+        any_unmet = any_unmet || detail::mandatory_unmet(row, a.level);
+        level = apply_policy(a, ed, checks.of(static_cast<int>(inv_i), idx), policy);
       }
-      // A rejected innovation scores 0 under every policy, whatever it claims.
-      RowScore rs{idx, a.level, level, row.weight_h * level, rejected ? 0 : row.weight_h * a.level};
+      RowScore rs{idx, a.level, level, detail::points_h(row.weight_h, level),
+                  scores ? detail::points_h(row.weight_h, a.level) : 0};
       is.points_h += rs.points_h;
       is.claimed_points_h += rs.claimed_points_h;
       if (breakdown) is.rows.push_back(rs);
     }
-    if (missing_mandatory && ed.mandatory_rule == MandatoryRule::zero_innovation) {
+    if (detail::mandatory_zeroes(ed, any_unmet)) {
       is.points_h = 0;
       for (auto& rs : is.rows) { rs.level = 0; rs.points_h = 0; }
     }
@@ -215,14 +195,13 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
     if (breakdown) s.innovations.push_back(std::move(is));
   }
   s.innovations_counted = n;
-  bool gate_open = true;
   if (ed.gate) {
     s.gate_applies = true;
     s.affairs_covered = static_cast<int>(covered.size());
     for (const auto& a : ed.gate->affairs)
       if (std::find(covered.begin(), covered.end(), a) != covered.end()) s.affairs_covered_names.push_back(a);
-    gate_open = s.gate_open = s.affairs_covered >= ed.gate->min_covered;
   }
+  const bool gate_open = s.gate_open = detail::gate_open(s.affairs_covered, ed);
   const detail::RegionTotals t = detail::finish_region(ed, s.government_h, s.innovation_sum_h, n, gate_open);
   s.divisor = t.divisor;
   s.count_h = t.count_h;
@@ -233,12 +212,9 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
   c.den = t.iid_den;
   s.iid_exact = Fraction::make(t.total_num_h * 100, t.iid_den);
   s.iid_h = t.iid_h;
-  auto label = [&](std::size_t band) -> const std::string& {
-    return band < ed.bands.size() ? ed.bands[band].label : ed.lowest_category;
-  };
-  const std::string& cat_rounded = label(t.band_rounded);
-  const std::string& cat_exact = label(t.band_exact);
-  s.category = label(t.band);
+  const std::string& cat_rounded = ed.category_label(t.band_rounded);
+  const std::string& cat_exact = ed.category_label(t.band_exact);
+  s.category = ed.category_label(t.band);
 
   // Say which rule decided when the other choice would change the published result.
   Rounding other_mode = ed.rounding == Rounding::half_up ? Rounding::half_even : Rounding::half_up;
@@ -313,13 +289,16 @@ void add_risk_breakdown(Score& s, const Score& self, const Score& validated, con
 }  // namespace
 
 Score score(const Submission& submission, const ScoreOptions& options) {
-  const Checks checks = run_checks(submission);
-  Core main = score_core(submission, checks, options.policy, options.with_breakdown, true);
+  // Pre-validation does not depend on the policy (only its assessor findings do): both passes,
+  // the result's and the points-at-risk reference, read the same checks.
+  const Checks checks(submission, options.policy);
+  Core main = score_core(submission, checks, options.policy, options.with_breakdown);
   Score& s = main.s;
+  for (const auto& c : checks.listed) s.findings.insert(s.findings.end(), c.findings.begin(), c.findings.end());
   // Points at risk: self-assessed vs the result's policy, or vs `supported` when the result is
   // itself self-assessed.
   Policy other = options.policy == Policy::self_assessed ? Policy::supported : Policy::self_assessed;
-  Core ref = score_core(submission, checks, other, options.with_breakdown, false);
+  Core ref = score_core(submission, checks, other, options.with_breakdown);
   const Score& self = options.policy == Policy::self_assessed ? s : ref.s;
   const Score& validated = options.policy == Policy::self_assessed ? ref.s : s;
   s.risk_reference = self.policy;

@@ -756,12 +756,11 @@ class Generator {
     for (std::int64_t j = 0; j < n; ++j, --slots_left) {
       InnovationCore c;
       c.draft = static_cast<std::int64_t>(rng.below(static_cast<std::uint32_t>(slots_left))) < drafts_left;
-      if (c.draft) {
+      Status drawn = Status::draft;
+      if (c.draft)
         --drafts_left;
-        c.status = kNotCounted;
-      } else {
-        c.status = rng.chance(P.rejected_q16) ? kRejected : kSubmitted;
-      }
+      else
+        drawn = rng.chance(P.rejected_q16) ? Status::rejected : Status::submitted;
       const std::uint32_t s = rng.below(stage_total_);
       c.stage = s < P.stage_weights[0] ? 0 : s < P.stage_weights[0] + P.stage_weights[1] ? 1 : 2;
       c.kind = rng.chance(P.digital_q16) ? 0 : 1;
@@ -772,9 +771,11 @@ class Generator {
       }
       const std::uint32_t day = rng.below(days_);
       if (c.stage != 0) c.applied_day = static_cast<std::int32_t>(day);
-      if (c.status != kNotCounted && ed.eligibility && ed.eligibility->enabled && c.applied_day >= 0 &&
-          !detail::eligible(ed, date_of(t0_ - kAppliedYears + 1, c.applied_day)))
-        c.status = kNotCounted;
+      // The status column holds the rules layer's standing (drafts and ineligible: not counted);
+      // the date is only written when the window could exclude it.
+      const bool window = drawn != Status::draft && ed.eligibility && ed.eligibility->enabled && c.applied_day >= 0;
+      c.status = static_cast<std::uint8_t>(
+          detail::standing(drawn, !window || detail::eligible(ed, date_of(t0_ - kAppliedYears + 1, c.applied_day))));
       const int yv = c.applied_day < 0 ? 0 : applied_year_variant(c.applied_day);
       const std::int32_t center = sid_center + P.stage_shift[c.stage] +
                                   static_cast<std::int32_t>((static_cast<std::int64_t>(P.sid_innovation) * rng.normal()) >> 12);
