@@ -7,6 +7,10 @@
 //   BM_ReadBoundPooled/...   the same read on the engine's worker pool, so that on two threads
 //                            it pays no thread start-up either (a stricter bound to scale against)
 //   BM_Memory10M             RSS increase of 10M innovations (inputs + scoring + outputs)
+//   BM_RandomUniform/<n>     counter-based uniforms (inovasi/random.hpp), n draws of one key per
+//   BM_RandomBernoulli/<n>   call, into a buffer of each thread's own; on 1 and 2 threads
+//   BM_RandomUniformKeys/<n> one counter over n keys (the Monte Carlo "one replicate" shape)
+//   BM_WriteBound/<bytes>    a vectorised write of the same bytes per item: the memory-write bound
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -20,6 +24,7 @@
 #include <unistd.h>
 
 #include "inovasi/batch.hpp"
+#include "inovasi/random.hpp"
 #include "inovasi/score.hpp"
 #include "inovasi/synth.hpp"
 #include "batch/pool.hpp"  // the engine's worker pool (internal to the library)
@@ -239,6 +244,72 @@ void BM_Memory10M(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Memory10M)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// Counter-based random draws. Each thread fills its own buffer of n draws per call (keys and
+// counters advance, so nothing is cached); items/s summed over the threads is draws/s.
+constexpr long kRandomN = 1L << 20;  // 8 MB of doubles: beyond L2, as a Monte Carlo buffer is
+
+void BM_RandomUniform(benchmark::State& state) {
+  std::vector<double> out(static_cast<std::size_t>(state.range(0)));
+  const random::Key k = random::key({"64.03", "kes-001", std::to_string(state.thread_index())});
+  std::uint64_t c = 0;
+  for (auto _ : state) {
+    random::fill_uniform(2024, k, c, out);
+    c += out.size();
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0) * 8);
+}
+BENCHMARK(BM_RandomUniform)->Arg(kRandomN)->Threads(1)->Threads(2)->UseRealTime();
+
+void BM_RandomBernoulli(benchmark::State& state) {
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(state.range(0)));
+  const random::Key k = random::key({"64.03", "kes-001", std::to_string(state.thread_index())});
+  std::uint64_t c = 0;
+  for (auto _ : state) {
+    random::fill_bernoulli(2024, k, c, 52429, out);  // p = 0.8 in 1/65536 units
+    c += out.size();
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_RandomBernoulli)->Arg(kRandomN)->Threads(1)->Threads(2)->UseRealTime();
+
+void BM_RandomUniformKeys(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::vector<random::Key> keys(n);
+  for (std::size_t i = 0; i < n; ++i) keys[i] = random::key({"64.03", std::to_string(i), "16"});
+  std::vector<double> out(n);
+  std::uint64_t c = static_cast<std::uint64_t>(state.thread_index()) << 40;
+  for (auto _ : state) {
+    random::fill_uniform_keys(2024, keys, c++, out);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+BENCHMARK(BM_RandomUniformKeys)->Arg(kRandomN)->Threads(1)->Threads(2)->UseRealTime();
+
+// The write bound: the same bytes per item written by a loop the compiler vectorises (a store
+// of an index-derived word, so the stores cannot be elided).
+void BM_WriteBound(benchmark::State& state) {
+  const auto bytes = static_cast<std::size_t>(state.range(0));  // per item: 8 (double) or 1
+  std::vector<std::uint64_t> out(static_cast<std::size_t>(kRandomN) * bytes / 8);
+  std::uint64_t c = 0;
+  for (auto _ : state) {
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = c + i;
+    c += out.size();
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * kRandomN);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * kRandomN * state.range(0));
+}
+BENCHMARK(BM_WriteBound)->Arg(8)->Arg(1)->Threads(1)->Threads(2)->UseRealTime();
 
 }  // namespace
 

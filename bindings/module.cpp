@@ -29,4 +29,5 @@ PYBIND11_MODULE(_core, m) {
   register_scoring(m);
   register_batch(m);
   register_synth(m);
+  register_random(m);
 }
