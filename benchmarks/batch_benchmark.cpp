@@ -8,9 +8,11 @@
 //                            it pays no thread start-up either (a stricter bound to scale against)
 //   BM_Memory10M             RSS increase of 10M innovations (inputs + scoring + outputs)
 //   BM_RandomUniform/<n>     counter-based uniforms (inovasi/random.hpp), n draws of one key per
-//   BM_RandomBernoulli/<n>   call, into a buffer of each thread's own; on 1 and 2 threads
+//   BM_RandomBernoulli/<n>   call, into a buffer of each thread's own; on 1 and 2 threads;
+//                            items/s is draws/s summed over the threads
 //   BM_RandomUniformKeys/<n> one counter over n keys (the Monte Carlo "one replicate" shape)
-//   BM_WriteBound/<bytes>    a vectorised write of the same bytes per item: the memory-write bound
+//   BM_WriteBound/<b>/<n>    a vectorised write of n items of b bytes (8 = a double, 1 = a
+//                            Bernoulli byte) into the same buffers: the write bound to compare with
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -247,7 +249,9 @@ BENCHMARK(BM_Memory10M)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 // Counter-based random draws. Each thread fills its own buffer of n draws per call (keys and
 // counters advance, so nothing is cached); items/s summed over the threads is draws/s.
-constexpr long kRandomN = 1L << 20;  // 8 MB of doubles: beyond L2, as a Monte Carlo buffer is
+// 2^16 draws (512 KB of doubles) stay in each core's L2: the arithmetic's rate; 2^20 (8 MB per
+// thread) go out to L3 and memory: the rate a large Monte Carlo buffer sees.
+constexpr long kRandomSmall = 1L << 16, kRandomN = 1L << 20;
 
 void BM_RandomUniform(benchmark::State& state) {
   std::vector<double> out(static_cast<std::size_t>(state.range(0)));
@@ -262,7 +266,7 @@ void BM_RandomUniform(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0) * 8);
 }
-BENCHMARK(BM_RandomUniform)->Arg(kRandomN)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_RandomUniform)->Arg(kRandomSmall)->Arg(kRandomN)->Threads(1)->Threads(2)->UseRealTime();
 
 void BM_RandomBernoulli(benchmark::State& state) {
   std::vector<std::uint8_t> out(static_cast<std::size_t>(state.range(0)));
@@ -277,7 +281,7 @@ void BM_RandomBernoulli(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
 }
-BENCHMARK(BM_RandomBernoulli)->Arg(kRandomN)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_RandomBernoulli)->Arg(kRandomSmall)->Arg(kRandomN)->Threads(1)->Threads(2)->UseRealTime();
 
 void BM_RandomUniformKeys(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
@@ -292,13 +296,14 @@ void BM_RandomUniformKeys(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
 }
-BENCHMARK(BM_RandomUniformKeys)->Arg(kRandomN)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_RandomUniformKeys)->Arg(kRandomSmall)->Arg(kRandomN)->Threads(1)->Threads(2)->UseRealTime();
 
 // The write bound: the same bytes per item written by a loop the compiler vectorises (a store
 // of an index-derived word, so the stores cannot be elided).
 void BM_WriteBound(benchmark::State& state) {
   const auto bytes = static_cast<std::size_t>(state.range(0));  // per item: 8 (double) or 1
-  std::vector<std::uint64_t> out(static_cast<std::size_t>(kRandomN) * bytes / 8);
+  const auto items = state.range(1);
+  std::vector<std::uint64_t> out(static_cast<std::size_t>(items) * bytes / 8);
   std::uint64_t c = 0;
   for (auto _ : state) {
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = c + i;
@@ -306,10 +311,12 @@ void BM_WriteBound(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * kRandomN);
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * kRandomN * state.range(0));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * items);
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations()) * items * state.range(0));
 }
-BENCHMARK(BM_WriteBound)->Arg(8)->Arg(1)->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(BM_WriteBound)
+    ->Args({8, kRandomSmall})->Args({8, kRandomN})->Args({1, kRandomSmall})->Args({1, kRandomN})
+    ->Threads(1)->Threads(2)->UseRealTime();
 
 }  // namespace
 
