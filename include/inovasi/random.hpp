@@ -156,4 +156,10 @@ void fill_uniform_keys(std::uint64_t seed, std::span<const Key> keys, std::uint6
 void fill_bernoulli_keys(std::uint64_t seed, std::span<const Key> keys, std::uint64_t counter,
                          std::span<const std::uint32_t> p_q16, std::span<std::uint8_t> out);
 
+namespace detail {
+// For tests: run the batch fills on one instruction set (0 baseline, 1 AVX2, 2 AVX-512; -1 =
+// the CPU's best, the default). False, and nothing changed, if the CPU lacks it.
+bool use_instruction_set(int level);
+}  // namespace detail
+
 }  // namespace inovasi::random

@@ -5,6 +5,7 @@
 // version gives the same values.
 #include "inovasi/random.hpp"
 
+#include <atomic>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -31,40 +32,42 @@ void check_probability(std::uint32_t p_q16) {
 
 // The loops, once per instruction set (ATTR: the target attribute, UNIT: to_unit or its
 // AVX2-friendly twin to_unit_biased, which gives the same value).
-#define INOVASI_RANDOM_ISA(NAME, ATTR, UNIT)                                                              \
-  struct NAME {                                                                                            \
-    ATTR static void bits(std::uint64_t b, std::uint64_t c0, std::uint64_t* o,  \
-                                                     std::size_t n) {                                     \
-      for (std::size_t i = 0; i < n; ++i) o[i] = bits_of_stream(b, c0 + i);                                \
-    }                                                                                                      \
-    ATTR static void uniform(std::uint64_t b, std::uint64_t c0, double* o,      \
-                                                        std::size_t n) {                                  \
-      for (std::size_t i = 0; i < n; ++i) o[i] = UNIT(bits_of_stream(b, c0 + i));                          \
-    }                                                                                                      \
-    ATTR static void bernoulli(std::uint64_t b, std::uint64_t c0, std::uint32_t p, \
-                                                          std::uint8_t* o, std::size_t n) {               \
-      for (std::size_t i = 0; i < n; ++i) o[i] = bernoulli_of_bits(bits_of_stream(b, c0 + i), p);          \
-    }                                                                                                      \
-    ATTR static void bits_keys(std::uint64_t s, const Key* k, std::uint64_t c,  \
-                                                          std::uint64_t* o, std::size_t n) {              \
-      for (std::size_t i = 0; i < n; ++i) o[i] = bits_of_stream(mix64(s ^ k[i].value), c);                 \
-    }                                                                                                      \
-    ATTR static void uniform_keys(std::uint64_t s, const Key* k, std::uint64_t c, \
-                                                             double* o, std::size_t n) {                  \
-      for (std::size_t i = 0; i < n; ++i) o[i] = UNIT(bits_of_stream(mix64(s ^ k[i].value), c));           \
-    }                                                                                                      \
-    ATTR static void bernoulli_keys(std::uint64_t s, const Key* k, std::uint64_t c, \
-                                                               const std::uint32_t* p, std::uint8_t* o,   \
-                                                               std::size_t n) {                           \
-      for (std::size_t i = 0; i < n; ++i) o[i] = bernoulli_of_bits(bits_of_stream(mix64(s ^ k[i].value), c), p[i]); \
-    }                                                                                                      \
+#define INOVASI_RANDOM_ISA(NAME, ATTR, UNIT)                                                       \
+  struct NAME {                                                                                     \
+    ATTR static void bits(std::uint64_t b, std::uint64_t c0, std::uint64_t* o, std::size_t n) {     \
+      for (std::size_t i = 0; i < n; ++i) o[i] = bits_of_stream(b, c0 + i);                         \
+    }                                                                                               \
+    ATTR static void uniform(std::uint64_t b, std::uint64_t c0, double* o, std::size_t n) {         \
+      for (std::size_t i = 0; i < n; ++i) o[i] = UNIT(bits_of_stream(b, c0 + i));                   \
+    }                                                                                               \
+    ATTR static void bernoulli(std::uint64_t b, std::uint64_t c0, std::uint32_t p, std::uint8_t* o, \
+                               std::size_t n) {                                                     \
+      for (std::size_t i = 0; i < n; ++i) o[i] = bernoulli_of_bits(bits_of_stream(b, c0 + i), p);   \
+    }                                                                                               \
+    ATTR static void bits_keys(std::uint64_t s, const Key* k, std::uint64_t c, std::uint64_t* o,    \
+                               std::size_t n) {                                                     \
+      for (std::size_t i = 0; i < n; ++i) o[i] = bits_of_stream(mix64(s ^ k[i].value), c);          \
+    }                                                                                               \
+    ATTR static void uniform_keys(std::uint64_t s, const Key* k, std::uint64_t c, double* o,        \
+                                  std::size_t n) {                                                  \
+      for (std::size_t i = 0; i < n; ++i) o[i] = UNIT(bits_of_stream(mix64(s ^ k[i].value), c));    \
+    }                                                                                               \
+    ATTR static void bernoulli_keys(std::uint64_t s, const Key* k, std::uint64_t c,                 \
+                                    const std::uint32_t* p, std::uint8_t* o, std::size_t n) {       \
+      for (std::size_t i = 0; i < n; ++i)                                                           \
+        o[i] = bernoulli_of_bits(bits_of_stream(mix64(s ^ k[i].value), c), p[i]);                   \
+    }                                                                                               \
   };
 INOVASI_RANDOM_ISA(Baseline, , to_unit)
 #ifdef INOVASI_RANDOM_X86
 INOVASI_RANDOM_ISA(Avx512, __attribute__((target("arch=x86-64-v4"))), to_unit)
 INOVASI_RANDOM_ISA(Avx2, __attribute__((target("avx2"))), to_unit_biased)
+#endif
+#undef INOVASI_RANDOM_ISA
 
-int isa() {
+// The best instruction set of this CPU: 2 AVX-512 (the x86-64-v4 set), 1 AVX2, 0 baseline.
+int best_isa() {
+#ifdef INOVASI_RANDOM_X86
   static const int level = [] {
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
@@ -74,17 +77,22 @@ int isa() {
     return __builtin_cpu_supports("avx2") ? 1 : 0;
   }();
   return level;
+#else
+  return 0;
+#endif
 }
-#define INOVASI_DISPATCH(F, ...)                     \
-  switch (isa()) {                                   \
-    case 2: Avx512::F(__VA_ARGS__); return;          \
-    case 1: Avx2::F(__VA_ARGS__); return;            \
-    default: Baseline::F(__VA_ARGS__); return; \
+std::atomic<int> forced_isa{-1};  // detail::use_instruction_set (tests)
+
+#ifdef INOVASI_RANDOM_X86
+#define INOVASI_DISPATCH(F, ...)                                                                 \
+  switch (const int f = forced_isa.load(std::memory_order_relaxed); f >= 0 ? f : best_isa()) { \
+    case 2: Avx512::F(__VA_ARGS__); return;                                                      \
+    case 1: Avx2::F(__VA_ARGS__); return;                                                        \
+    default: Baseline::F(__VA_ARGS__); return;                                                   \
   }
 #else
 #define INOVASI_DISPATCH(F, ...) Baseline::F(__VA_ARGS__)
 #endif
-#undef INOVASI_RANDOM_ISA
 
 void check_sizes(std::size_t keys, std::size_t out, const char* what) {
   if (keys != out)
@@ -93,6 +101,12 @@ void check_sizes(std::size_t keys, std::size_t out, const char* what) {
 }
 
 }  // namespace
+
+bool detail::use_instruction_set(int level) {
+  if (level > best_isa()) return false;
+  forced_isa.store(level < 0 ? -1 : level, std::memory_order_relaxed);
+  return true;
+}
 
 void fill_bits(std::uint64_t seed, Key k, std::uint64_t c0, std::span<std::uint64_t> out) noexcept {
   INOVASI_DISPATCH(bits, stream_word(seed, k), c0, out.data(), out.size());

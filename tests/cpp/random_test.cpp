@@ -136,6 +136,42 @@ TEST(RandomProbability, QuantisedExactly) {
   EXPECT_THROW(rnd::fill_uniform_keys(1, keys, 0, u3), std::invalid_argument);
 }
 
+TEST(RandomPinned, EveryInstructionSetGivesTheSameDraws) {
+  // The batch loops are compiled for AVX-512, AVX2 and baseline x86-64; each that this CPU runs
+  // must equal the scalar function element by element (odd sizes cover the loop tails).
+  std::vector<rnd::Key> keys(1001);
+  for (std::size_t i = 0; i < keys.size(); ++i) keys[i] = rnd::key({"64.03", std::to_string(i), "16"});
+  std::vector<std::uint32_t> p(keys.size());
+  for (std::size_t i = 0; i < p.size(); ++i) p[i] = static_cast<std::uint32_t>(i * 65 % 65537);
+  int ran = 0;
+  for (int level : {0, 1, 2}) {
+    if (!rnd::detail::use_instruction_set(level)) continue;
+    ++ran;
+    SCOPED_TRACE("instruction set " + std::to_string(level));
+    const std::size_t n = keys.size();
+    std::vector<std::uint64_t> b(n), bk(n);
+    std::vector<double> u(n), uk(n);
+    std::vector<std::uint8_t> z(n), zk(n);
+    rnd::fill_bits(2024, kKes, kMax - 500, b);
+    rnd::fill_uniform(2024, kKes, kMax - 500, u);
+    rnd::fill_bernoulli(2024, kKes, kMax - 500, 40000, z);
+    rnd::fill_bits_keys(2024, keys, 77, bk);
+    rnd::fill_uniform_keys(2024, keys, 77, uk);
+    rnd::fill_bernoulli_keys(2024, keys, 77, p, zk);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t c = kMax - 500 + i;  // wraps past 2^64
+      ASSERT_EQ(b[i], rnd::bits(2024, kKes, c)) << i;
+      ASSERT_EQ(u[i], rnd::uniform(2024, kKes, c)) << i;
+      ASSERT_EQ(z[i], rnd::bernoulli(2024, kKes, c, 40000) ? 1 : 0) << i;
+      ASSERT_EQ(bk[i], rnd::bits(2024, keys[i], 77)) << i;
+      ASSERT_EQ(uk[i], rnd::uniform(2024, keys[i], 77)) << i;
+      ASSERT_EQ(zk[i], rnd::bernoulli(2024, keys[i], 77, p[i]) ? 1 : 0) << i;
+    }
+  }
+  ASSERT_TRUE(rnd::detail::use_instruction_set(-1));
+  EXPECT_GE(ran, 1);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Order, threads and splits
 
