@@ -83,8 +83,11 @@ constexpr Key key(std::span<const std::string_view> parts) noexcept {
 // one key computes them once.
 constexpr std::uint64_t seed_word(std::uint64_t seed) noexcept { return mix64(seed ^ kSeedSalt); }
 constexpr std::uint64_t stream_word(std::uint64_t seed, Key k) noexcept { return mix64(seed_word(seed) ^ k.value); }
+// bits of stream word b at the counter whose product with γ is cg (= counter × γ): a batch
+// steps cg by γ instead of multiplying each counter.
+constexpr std::uint64_t bits_of_product(std::uint64_t b, std::uint64_t cg) noexcept { return mix64(mix64(b ^ cg) + b); }
 constexpr std::uint64_t bits_of_stream(std::uint64_t b, std::uint64_t counter) noexcept {
-  return mix64(mix64(b ^ (counter * kCounterGamma)) + b);
+  return bits_of_product(b, counter * kCounterGamma);
 }
 
 // 64 uniform bits: the draw of (seed, key, counter).

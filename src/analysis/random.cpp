@@ -35,14 +35,18 @@ void check_probability(std::uint32_t p_q16) {
 #define INOVASI_RANDOM_ISA(NAME, ATTR, UNIT)                                                       \
   struct NAME {                                                                                     \
     ATTR static void bits(std::uint64_t b, std::uint64_t c0, std::uint64_t* o, std::size_t n) {     \
-      for (std::size_t i = 0; i < n; ++i) o[i] = bits_of_stream(b, c0 + i);                         \
+      std::uint64_t cg = c0 * kCounterGamma;                                                        \
+      for (std::size_t i = 0; i < n; ++i, cg += kCounterGamma) o[i] = bits_of_product(b, cg);       \
     }                                                                                               \
     ATTR static void uniform(std::uint64_t b, std::uint64_t c0, double* o, std::size_t n) {         \
-      for (std::size_t i = 0; i < n; ++i) o[i] = UNIT(bits_of_stream(b, c0 + i));                   \
+      std::uint64_t cg = c0 * kCounterGamma;                                                        \
+      for (std::size_t i = 0; i < n; ++i, cg += kCounterGamma) o[i] = UNIT(bits_of_product(b, cg)); \
     }                                                                                               \
     ATTR static void bernoulli(std::uint64_t b, std::uint64_t c0, std::uint32_t p, std::uint8_t* o, \
                                std::size_t n) {                                                     \
-      for (std::size_t i = 0; i < n; ++i) o[i] = bernoulli_of_bits(bits_of_stream(b, c0 + i), p);   \
+      std::uint64_t cg = c0 * kCounterGamma;                                                        \
+      for (std::size_t i = 0; i < n; ++i, cg += kCounterGamma)                                      \
+        o[i] = bernoulli_of_bits(bits_of_product(b, cg), p);                                        \
     }                                                                                               \
     ATTR static void bits_keys(std::uint64_t s, const Key* k, std::uint64_t c, std::uint64_t* o,    \
                                std::size_t n) {                                                     \
