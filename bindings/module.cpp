@@ -30,4 +30,5 @@ PYBIND11_MODULE(_core, m) {
   register_batch(m);
   register_synth(m);
   register_scenario(m);
+  register_random(m);
 }

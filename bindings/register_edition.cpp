@@ -1,4 +1,5 @@
 #include "common.hpp"
+#include "inovasi/decimal.hpp"
 
 namespace {
 
@@ -9,18 +10,16 @@ py::dict provenance_dict(const inovasi::Provenance& p) {
   return d;
 }
 
-std::string weight_text(std::int64_t h) {
-  std::string s = std::to_string(h / 100);
-  if (h % 100) {
-    s += "." + std::string(h % 100 < 10 ? "0" : "") + std::to_string(h % 100);
-    while (s.back() == '0') s.pop_back();
-  }
-  return s;
-}
+std::string weight_text(std::int64_t h) { return inovasi::hundredths_text_short(h); }
 
 }  // namespace
 
 void register_edition(py::module_& m) {
+  // The one hundredths formatter, for every Python surface (python/inovasi/_text.py).
+  m.def("hundredths_text", &inovasi::hundredths_text, py::arg("h"),
+        "Integer hundredths as exact text with two places: 4576 -> '45.76', -5 -> '-0.05'");
+  m.def("hundredths_text_short", &inovasi::hundredths_text_short, py::arg("h"),
+        "Integer hundredths as the shortest exact text: 4570 -> '45.7', 300 -> '3'");
   py::class_<PyEdition>(m, "Edition", "An immutable, shareable edition of the methodology")
       .def_property_readonly("name", [](const PyEdition& e) { return e.ptr->name; })
       .def_property_readonly("title", [](const PyEdition& e) { return e.ptr->title; })

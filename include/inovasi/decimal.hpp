@@ -37,4 +37,12 @@ class Decimal {
   std::int32_t exponent_ = 0;  // value = digits × 10^exponent
 };
 
+// Integer hundredths as decimal text, the one formatter of every surface (score JSON, error
+// messages, the Python face, synthetic values). No rounding is involved: h is exact.
+// Two places always: 4576 → "45.76", 4570 → "45.70", -5 → "-0.05", 0 → "0.00".
+std::string hundredths_text(std::int64_t h);
+// The shortest exact text (trailing zeros and a bare point dropped): 4570 → "45.7",
+// 300 → "3", -5 → "-0.05", 0 → "0".
+std::string hundredths_text_short(std::int64_t h);
+
 }  // namespace inovasi

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from . import _core
+from ._text import hundredths_text
 
 InputError = _core.InputError
 InputError.__doc__ = (
@@ -158,7 +159,7 @@ class Result:
 
     def __repr__(self) -> str:
         return (f"<inovasi.Result {self.region} {self.edition} {self.policy}: "
-                f"IID {self.iid_hundredths // 100}.{self.iid_hundredths % 100:02d} {self.category}>")
+                f"IID {hundredths_text(self.iid_hundredths)} {self.category}>")
 
 
 def score(data: SubmissionLike, edition: Union[str, Edition, None] = None,

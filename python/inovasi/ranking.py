@@ -16,6 +16,8 @@ from typing import Optional, Sequence
 # batch (and with it numpy and pandas) is imported when a ranking runs, not when the CLI
 # registers this subcommand: `inovasi score` and `inovasi editions` do not need them.
 
+from ._text import hundredths_text
+
 TYPE_TITLES = {"province": "Provinsi", "kabupaten": "Kabupaten", "kota": "Kota"}
 
 
@@ -51,7 +53,7 @@ def render(df, top: int, policy: str) -> str:
         w(f"\n{TYPE_TITLES[t]}: top {min(top, len(ranked))} of {len(ranked)} ranked\n")
         w(f"{'rank':>5}  {'code':<9}{'name':<34}{'province':<24}{'IID':>7}  category\n")
         for r in ranked.head(top).itertuples():
-            w(f"{int(r.rank):>5}  {r.code:<9}{str(r.name)[:33]:<34}{str(r.province)[:23]:<24}{r.iid:>7.2f}  {r.category}\n")
+            w(f"{int(r.rank):>5}  {r.code:<9}{str(r.name)[:33]:<34}{str(r.province)[:23]:<24}{hundredths_text(r.iid_h):>7}  {r.category}\n")
     w("\nCategories\n")
     counts = df["category"].value_counts()
     for label in labels:

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <map>
 
+#include "model/relative_year.hpp"
+
 namespace inovasi {
 
 namespace {
@@ -72,7 +74,7 @@ std::string item_label(const EvidenceItem& it) {
 }
 
 std::string window_text(int t0, int from, int to) {
-  std::string rel = "T-" + std::to_string(from) + (from == to ? "" : " … T-" + std::to_string(to));
+  std::string rel = detail::relative_year_text(from) + (from == to ? "" : " … " + detail::relative_year_text(to));
   std::string abs = std::to_string(t0 - from) + (from == to ? "" : "–" + std::to_string(t0 - to));
   return rel + " (" + abs + ")";
 }

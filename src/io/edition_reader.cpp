@@ -8,6 +8,7 @@
 #include "io/jread.hpp"
 #include "scoring/rules.hpp"
 #include "io/json_dom.hpp"
+#include "model/relative_year.hpp"
 
 namespace inovasi {
 
@@ -443,9 +444,9 @@ class EditionBuilder {
 
   static int read_relative_year(const JNode& n, const std::string& p) {
     const auto& s = get_string(n, p);
-    if (s.size() != 3 || s[0] != 'T' || s[1] != '-' || s[2] < '0' || s[2] > '9')
-      fail(p, quoted(s) + " is not a relative year like \"T-2\"");
-    return s[2] - '0';
+    const auto k = detail::parse_relative_year(s);
+    if (!k || *k > 9) fail(p, quoted(s) + " is not a relative year like \"T-2\"");
+    return *k;
   }
 
   EvidenceRules read_evidence(const JNode& n, const std::string& p, const Row& r) {
@@ -639,9 +640,9 @@ class EditionBuilder {
           if (a->items.empty()) fail(ap, "at least one year is needed");
           for (std::size_t j = 0; j < a->items.size(); ++j) {
             const auto& s = get_string(a->items[j], pointer_append(ap, j));
-            if (s.size() != 3 || s[0] != 'T' || s[1] != '-' || s[2] < '0' || s[2] > '9')
-              fail(pointer_append(ap, j), quoted(s) + " is not a relative year like \"T-1\"");
-            rule.offsets.push_back(s[2] - '0');
+            const auto k = detail::parse_relative_year(s);
+            if (!k || *k > 9) fail(pointer_append(ap, j), quoted(s) + " is not a relative year like \"T-1\"");
+            rule.offsets.push_back(*k);
           }
         }
       }
@@ -666,11 +667,7 @@ class EditionBuilder {
     std::int64_t sum = ed_->max_government_h() + ed_->max_innovation_h() +
                        ed_->count_rate_h * ed_->count_cap;
     if (*mh != sum) {
-      auto show = [](std::int64_t h) {
-        std::string s = std::to_string(h / 100);
-        if (h % 100) s += "." + std::string(h % 100 < 10 ? "0" : "") + std::to_string(h % 100);
-        return s;
-      };
+      const auto show = hundredths_text_short;
       fail("/max_total/value", m.to_string() + " does not match the weights: government " +
                                    show(ed_->max_government_h()) + " + innovation " +
                                    show(ed_->max_innovation_h()) + " + count points " +

@@ -11,6 +11,7 @@
 
 #include "io/jread.hpp"
 #include "io/json_dom.hpp"
+#include "model/relative_year.hpp"
 
 namespace inovasi {
 
@@ -102,10 +103,9 @@ class Parser {
           int off;
           if (y.type == JType::string) {
             const auto& s = y.text;
-            if (s.size() < 3 || s[0] != 'T' || s[1] != '-' ||
-                !std::all_of(s.begin() + 2, s.end(), [](char c) { return c >= '0' && c <= '9'; }) || s.size() > 4)
-              fail(ip, quoted(s) + " is not a year like \"T-1\" or 2025");
-            off = std::stoi(s.substr(2));
+            const auto k = detail::parse_relative_year(s);
+            if (!k) fail(ip, quoted(s) + " is not a year like \"T-1\" or 2025");
+            off = *k;
           } else if (y.type == JType::number) {
             int year = static_cast<int>(get_int(y, ip, 1900, 2100, "a calendar year"));
             off = ed_.t0_year() - year;
@@ -114,11 +114,11 @@ class Parser {
             fail(ip, std::string("expected a year (\"T-1\" or a number), found ") + type_name(y.type));
           }
           if (off >= window)
-            fail(ip, "T-" + std::to_string(off) + " is outside the window T-" + std::to_string(window - 1) +
-                         "…T-0 " + context(r));
-          if (!offsets.insert(off).second) fail(ip, "year T-" + std::to_string(off) + " given twice");
+            fail(ip, detail::relative_year_text(off) + " is outside the window " +
+                         detail::relative_year_text(window - 1) + "…T-0 " + context(r));
+          if (!offsets.insert(off).second) fail(ip, "year " + detail::relative_year_text(off) + " given twice");
         }
-        for (int o : offsets) text += (text.empty() ? "T-" : ",T-") + std::to_string(o);
+        for (int o : offsets) text += (text.empty() ? "" : ",") + detail::relative_year_text(o);
         text = "[" + text + "]";
         return r.level_for_years(std::vector<int>(offsets.begin(), offsets.end()), ed_.level_min);
       }

@@ -112,4 +112,22 @@ std::strong_ordering operator<=>(const Decimal& a, const Decimal& b) {
   return mag;
 }
 
+std::string hundredths_text(std::int64_t h) {
+  // The magnitude as unsigned, so that the most negative value has one too.
+  const std::uint64_t a = h < 0 ? 0 - static_cast<std::uint64_t>(h) : static_cast<std::uint64_t>(h);
+  std::string s = h < 0 ? "-" : "";
+  s += std::to_string(a / 100);
+  s += '.';
+  s += static_cast<char>('0' + a % 100 / 10);
+  s += static_cast<char>('0' + a % 10);
+  return s;
+}
+
+std::string hundredths_text_short(std::int64_t h) {
+  std::string s = hundredths_text(h);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s;
+}
+
 }  // namespace inovasi

@@ -259,27 +259,29 @@ struct ItemSpec {
   int facts[kFacts] = {};  // 0 unstated, 1 false, 2 true
 };
 
-void append_item(std::string& s, const ItemSpec& it) {
-  s += "{\"kind\":\"" + it.kind + "\"";
-  if (!it.file.empty()) s += ",\"file\":\"" + it.file + "\"";
-  if (!it.date.empty()) s += ",\"date\":\"" + it.date + "\"";
-  if (it.year) s += ",\"year\":" + std::to_string(*it.year);
-  if (!it.group.empty()) s += ",\"group\":\"" + it.group + "\"";
-  if (!it.value.empty()) s += ",\"value\":" + it.value;
+// value and duration are the text of exact numbers (hundredths_text_short, Decimal).
+void append_item(detail::JsonWriter& w, const ItemSpec& it) {
+  w.begin_object();
+  w.str("kind", it.kind);
+  if (!it.file.empty()) w.str("file", it.file);
+  if (!it.date.empty()) w.str("date", it.date);
+  if (it.year) w.num("year", *it.year);
+  if (!it.group.empty()) w.str("group", it.group);
+  if (!it.value.empty()) w.number_text("value", it.value);
   for (int f = 0; f < kFacts; ++f)
-    if (it.facts[f]) s += std::string(",\"") + kFactNames[f] + "\":" + (it.facts[f] == 2 ? "true" : "false");
-  if (!it.duration.empty()) s += ",\"duration_s\":" + it.duration;
-  if (!it.verdict.empty()) s += ",\"verdict\":\"" + it.verdict + "\"";
-  s += "}";
+    if (it.facts[f]) w.boolean(kFactNames[f], it.facts[f] == 2);
+  if (!it.duration.empty()) w.number_text("duration_s", it.duration);
+  if (!it.verdict.empty()) w.str("verdict", it.verdict);
+  w.end_object();
 }
 
 std::string items_json(const std::vector<ItemSpec>& items) {
-  std::string s = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) s += ",";
-    append_item(s, items[i]);
-  }
-  return s + "]";
+  std::string s;
+  detail::JsonWriter w(s);
+  w.begin_array();
+  for (const auto& it : items) append_item(w, it);
+  w.end_array();
+  return s;
 }
 
 struct Mutation {
@@ -297,17 +299,6 @@ struct Cell {
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-std::string hundredths_text(std::int64_t h) {
-  std::string s = h < 0 ? "-" : "";
-  const std::int64_t a = h < 0 ? -h : h;
-  s += std::to_string(a / 100);
-  if (a % 100) {
-    s += "." + std::to_string(a % 100 / 10);
-    if (a % 10) s += std::to_string(a % 10);
-  }
-  return s;
 }
 
 class TemplateBuilder {
@@ -364,16 +355,26 @@ class TemplateBuilder {
 
   Outcome verify(int r, int level, int kv, int yv, const std::string& evidence) const {
     const Row& row = ed_.rows[r];
-    const std::string answer = "{\"" + row.key + "\":{\"level\":" + std::to_string(level) + ",\"evidence\":" + evidence + "}}";
-    std::string doc = "{\"region\":{\"code\":\"00\",\"type\":\"province\"},";
+    std::string doc;
+    detail::JsonWriter w(doc);
+    auto answer = [&] {
+      w.begin_object().key(row.key).begin_object().num("level", level).json("evidence", evidence).end_object().end_object();
+    };
+    w.begin_object().key("region").begin_object().str("code", "00").str("type", "province").end_object();
     const bool gov = row.aspect_index == 0;
     if (gov) {
-      doc += "\"government\":" + answer + ",\"innovations\":[]}";
+      w.key("government");
+      answer();
+      w.key("innovations").begin_array().end_array();
     } else {
-      doc += "\"innovations\":[{\"id\":\"t\",\"status\":\"submitted\",\"kind\":\"" + std::string(kind_name(kv)) + "\"";
-      if (yv) doc += ",\"applied_date\":\"" + std::to_string(applied_year(yv)) + "-07-01\"";
-      doc += ",\"answers\":" + answer + "}]}";
+      w.key("innovations").begin_array().begin_object();
+      w.str("id", "t").str("status", "submitted").str("kind", kind_name(kv));
+      if (yv) w.str("applied_date", std::to_string(applied_year(yv)) + "-07-01");
+      w.key("answers");
+      answer();
+      w.end_object().end_array();
     }
+    w.end_object();
     Outcome o;
     try {
       Submission sub = parse_submission(doc, options_);
@@ -506,11 +507,11 @@ class TemplateBuilder {
         for (std::int64_t v : {0, 100, 500, 1000, 10000, 100000}) cand.push_back(v);
         for (std::int64_t h : cand) {
           if (b.input == InputKind::count && h % 100) continue;
-          auto d = Decimal::parse(hundredths_text(h));
+          auto d = Decimal::parse(hundredths_text_short(h));
           if (!d || b.level_for(*d) != k) continue;
           for (const auto& kind : ev.kinds) {
             ItemSpec it = make_item(r, kind, kv, yv);
-            it.value = hundredths_text(h);
+            it.value = hundredths_text_short(h);
             accept(r, k, kv, yv, {it}, c);
           }
           return;  // the first value of the level; other values would not help the kinds
@@ -938,12 +939,6 @@ class Generator {
   }
 };
 
-std::string escape(const std::string& s) {
-  std::string out;
-  detail::append_json_escaped(out, s);
-  return out;
-}
-
 const char* type_name(RegionType t) { return to_string(t); }
 
 }  // namespace
@@ -994,7 +989,7 @@ void write_jsonl(const SynthOptions& options, std::ostream& out) {
   const Edition& ed = *gen.edition();
   const std::size_t G = gen.G(), K = gen.K();
   std::vector<std::uint8_t> gl(G), gc(G), gm(G), il, ic, im;
-  std::string line;
+  std::string line, inv_part;
   for (std::size_t r = 0; r < gen.regions(); ++r) {
     const RegionPlan& p = gen.plan(r);
     const RegionMeta& m = gen.meta(r);
@@ -1003,69 +998,69 @@ void write_jsonl(const SynthOptions& options, std::ostream& out) {
     ic.resize(n * K);
     im.resize(n * K);
     line.clear();
-    line += "{\"edition\":\"" + escape(ed.name) + "\",\"region\":{\"code\":\"" + gen.code(r) + "\",\"name\":\"" +
-            escape(gen.name(r)) + "\",\"type\":\"" + type_name(m.type) + "\",\"province\":\"" + escape(m.province) + "\"";
-    std::vector<const char*> clusters;
-    if (p.tertinggal) clusters.push_back("tertinggal");
-    if (p.perbatasan) clusters.push_back("perbatasan");
-    if (m.papua) clusters.push_back("papua");
-    if (!clusters.empty()) {
-      line += ",\"clusters\":[";
-      for (std::size_t i = 0; i < clusters.size(); ++i) line += std::string(i ? ",\"" : "\"") + clusters[i] + "\"";
-      line += "]";
+    inv_part.clear();
+    detail::JsonWriter w(line);
+    w.begin_object().str("edition", ed.name).key("region").begin_object();
+    w.str("code", gen.code(r)).str("name", gen.name(r)).str("type", type_name(m.type)).str("province", m.province);
+    if (p.tertinggal || p.perbatasan || m.papua) {
+      w.key("clusters").begin_array();
+      if (p.tertinggal) w.string("tertinggal");
+      if (p.perbatasan) w.string("perbatasan");
+      if (m.papua) w.string("papua");
+      w.end_array();
     }
-    line += "},\"government\":{";
+    w.end_object();
     Rng desc(stream_seed(gen.seed(), 2, r));
-    bool first_inv = true;
-    std::string inv_part;
+    // The innovations are drawn after the government levels but written after them too: they
+    // go to a writer of their own, spliced in below.
+    detail::JsonWriter iw(inv_part);
+    iw.begin_array();
     gen.region(r, gl.data(), gc.data(), gm.data(), il.data(), ic.data(), im.data(), K,
                [&](std::int64_t j, const InnovationCore& c, const std::uint8_t* lv, const std::uint8_t*, const std::uint8_t* mu) {
                  const std::uint32_t fw = desc.below(kFormWeights[0] + kFormWeights[1] + kFormWeights[2]);
                  const int form = fw < kFormWeights[0] ? 0 : fw < kFormWeights[0] + kFormWeights[1] ? 1 : 2;
                  const char* word = kNameWords[desc.below(sizeof(kNameWords) / sizeof(kNameWords[0]))];
                  const AffairInfo& a = kAffairs[c.affair];
-                 std::string& s = inv_part;
-                 if (!first_inv) s += ",";
-                 first_inv = false;
                  const std::string id = std::to_string(j + 1);
-                 s += "{\"id\":\"i" + id + "\",\"name\":\"" + word + " " + a.label + " " + id + "\",\"department\":\"" +
-                      a.department + "\",\"stage\":\"" + kStageNames[c.stage] + "\",\"status\":\"" +
-                      (c.draft ? "draft" : c.status == kRejected ? "rejected" : "submitted") + "\",\"form\":\"" + kForms[form] +
-                      "\",\"kind\":\"" + (c.kind ? "non_digital" : "digital") + "\",\"affairs\":[\"" + a.name + "\"";
-                 if (c.affair2 >= 0) s += std::string(",\"") + kAffairs[c.affair2].name + "\"";
-                 s += "]";
+                 iw.begin_object();
+                 iw.str("id", "i" + id).str("name", std::string(word) + " " + a.label + " " + id).str("department", a.department);
+                 iw.str("stage", kStageNames[c.stage]).str("status", c.draft ? "draft" : c.status == kRejected ? "rejected" : "submitted");
+                 iw.str("form", kForms[form]).str("kind", c.kind ? "non_digital" : "digital");
+                 iw.key("affairs").begin_array().string(a.name);
+                 if (c.affair2 >= 0) iw.string(kAffairs[c.affair2].name);
+                 iw.end_array();
                  int yv = 0;
                  if (c.applied_day >= 0) {
                    const std::string d = date_of(gen.t0() - kAppliedYears + 1, c.applied_day);
                    yv = std::stoi(d.substr(0, 4)) - (gen.t0() - kAppliedYears);
-                   s += ",\"applied_date\":\"" + d + "\"";
+                   iw.str("applied_date", d);
                  }
                  const bool evidence = c.status == kSubmitted || (c.status == kNotCounted && !c.draft);
-                 s += ",\"answers\":{";
-                 bool first = true;
+                 iw.key("answers").begin_object();
                  for (std::size_t k = 0; k < K; ++k) {
                    if (lv[k] <= ed.level_min) continue;
                    const int row = ed.innovation_rows[k];
-                   s += std::string(first ? "\"" : ",\"") + ed.rows[row].key + "\":{\"level\":" + std::to_string(lv[k]);
-                   first = false;
+                   iw.key(ed.rows[row].key).begin_object().num("level", lv[k]);
                    const Cell& cell = gen.cell(row, lv[k], c.kind, yv);
-                   if (evidence && cell.found)
-                     s += ",\"evidence\":" + (mu[k] ? cell.mutations[mu[k] - 1].evidence : cell.evidence);
-                   s += "}";
+                   if (evidence && cell.found) iw.json("evidence", mu[k] ? cell.mutations[mu[k] - 1].evidence : cell.evidence);
+                   iw.end_object();
                  }
-                 s += "}}";
+                 iw.end_object().end_object();
                });
+    iw.end_array();
+    w.key("government").begin_object();
     if (p.reporting)
       for (std::size_t g = 0; g < G; ++g) {
         const int row = ed.government_rows[g];
-        line += std::string(g ? ",\"" : "\"") + ed.rows[row].key + "\":{\"level\":" + std::to_string(gl[g]);
+        w.key(ed.rows[row].key).begin_object().num("level", gl[g]);
         const Cell& cell = gen.cell(row, gl[g], 0, 0);
-        if (gl[g] > ed.level_min && cell.found) line += ",\"evidence\":" + (gm[g] ? cell.mutations[gm[g] - 1].evidence : cell.evidence);
-        line += "}";
+        if (gl[g] > ed.level_min && cell.found) w.json("evidence", gm[g] ? cell.mutations[gm[g] - 1].evidence : cell.evidence);
+        w.end_object();
       }
-    line += "},\"innovations\":[";
-    line += inv_part;
-    line += "]}\n";
+    w.end_object();
+    w.json("innovations", inv_part);
+    w.end_object();
+    line += '\n';
     out.write(line.data(), static_cast<std::streamsize>(line.size()));
   }
 }

@@ -46,3 +46,54 @@ TEST(Decimal, RejectsBadTextAndHugeMagnitudes) {
   EXPECT_TRUE(Decimal::parse("1e308").has_value());
   EXPECT_TRUE(Decimal::parse("1e-400").has_value());
 }
+
+// The one hundredths formatter: an integer in, exact text out (no rounding can be involved).
+TEST(HundredthsText, TwoPlacesForEveryInteger) {
+  using inovasi::hundredths_text;
+  EXPECT_EQ(hundredths_text(4576), "45.76");
+  EXPECT_EQ(hundredths_text(4570), "45.70");
+  EXPECT_EQ(hundredths_text(491392592), "4913925.92");
+  EXPECT_EQ(hundredths_text(0), "0.00");
+  EXPECT_EQ(hundredths_text(7), "0.07");
+  EXPECT_EQ(hundredths_text(70), "0.70");
+  EXPECT_EQ(hundredths_text(-5), "-0.05");
+  EXPECT_EQ(hundredths_text(-99), "-0.99");
+  EXPECT_EQ(hundredths_text(-100), "-1.00");
+  EXPECT_EQ(hundredths_text(-4576), "-45.76");
+  EXPECT_EQ(hundredths_text(INT64_MAX), "92233720368547758.07");
+  EXPECT_EQ(hundredths_text(INT64_MIN), "-92233720368547758.08");
+}
+
+TEST(HundredthsText, ShortDropsTrailingZerosOnly) {
+  using inovasi::hundredths_text_short;
+  EXPECT_EQ(hundredths_text_short(4570), "45.7");
+  EXPECT_EQ(hundredths_text_short(4576), "45.76");
+  EXPECT_EQ(hundredths_text_short(1005), "10.05");
+  EXPECT_EQ(hundredths_text_short(300), "3");
+  EXPECT_EQ(hundredths_text_short(100000), "1000");
+  EXPECT_EQ(hundredths_text_short(0), "0");
+  EXPECT_EQ(hundredths_text_short(-5), "-0.05");
+  EXPECT_EQ(hundredths_text_short(-50), "-0.5");
+  EXPECT_EQ(hundredths_text_short(-300), "-3");
+  EXPECT_EQ(hundredths_text_short(INT64_MIN), "-92233720368547758.08");
+}
+
+TEST(HundredthsText, ReadsBackAsTheSameHundredths) {
+  // Oracle: the exact decimal reader gives the integer back, over a spread of magnitudes and
+  // signs (a linear congruential walk; deterministic) up to 18 digits, the reader's limit.
+  std::uint64_t x = 12345;
+  for (int i = 0; i < 20000; ++i) {
+    x = x * 6364136223846793005ull + 1442695040888963407ull;
+    const auto h = static_cast<std::int64_t>(x) >> (4 + i % 60);
+    for (const std::string& s : {inovasi::hundredths_text(h), inovasi::hundredths_text_short(h)}) {
+      auto d = Decimal::parse(s);
+      ASSERT_TRUE(d.has_value()) << s;
+      ASSERT_EQ(d->scaled(2), h) << s;
+    }
+    const std::string two = inovasi::hundredths_text(h);
+    ASSERT_EQ(two[two.size() - 3], '.') << two;
+    const std::string shrt = inovasi::hundredths_text_short(h);
+    ASSERT_TRUE(shrt.back() != '0' || shrt.find('.') == std::string::npos) << shrt;
+    ASSERT_EQ(shrt, Decimal::parse(shrt)->to_string());  // the canonical text of the value
+  }
+}

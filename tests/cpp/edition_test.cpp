@@ -335,6 +335,17 @@ TEST(MalformedEdition, MaxTotalDoesNotMatchTheWeights) {
   EXPECT_TRUE(test::contains(e2.message(), "253"));
 }
 
+// The one "T-k" reader; an edition's windows reach back to T-9 at most.
+TEST(MalformedEdition, RelativeYears) {
+  for (const char* bad : {"T-10", "T-", "T-x", "T+1", "2021"}) {
+    SCOPED_TRACE(bad);
+    auto e = edition_error(test::replace_first(t2023(), "\"from\": \"T-2\"", std::string("\"from\": \"") + bad + "\""));
+    EXPECT_TRUE(e.pointer().ends_with("/from")) << e.pointer();
+    EXPECT_TRUE(test::contains(e.message(), "is not a relative year like \"T-2\"")) << e.message();
+  }
+  EXPECT_NO_THROW(inovasi::parse_edition(test::replace_first(t2023(), "\"from\": \"T-2\"", "\"from\": \"T-9\"")));
+}
+
 TEST(MalformedEdition, ThresholdsOutOfOrder) {
   // Row 17 (/rows/21): level 3 from 31, level 2 from 40 — a lower level needs a smaller threshold.
   auto e = edition_error(test::replace_after(t2023(), "\"key\": \"17\"", "\"value\": 11", "\"value\": 40"));

@@ -749,6 +749,19 @@ TEST(RawValue, BadRawValues) {
        "/innovations/0/answers/18/value/1", "twice"},
       {"malformed year", with_answers("iid-2023", R"({"18":{"value":["last year"]}})"),
        "/innovations/0/answers/18/value/0", "last year"},
+      // The one "T-k" reader: "T-" and one or two digits, nothing else.
+      {"relative year without digits", with_answers("iid-2023", R"({"18":{"value":["T-"]}})"),
+       "/innovations/0/answers/18/value/0", "\"T-\" is not a year"},
+      {"relative year with a sign", with_answers("iid-2023", R"({"18":{"value":["T-+1"]}})"),
+       "/innovations/0/answers/18/value/0", "\"T-+1\" is not a year"},
+      {"relative year with three digits", with_answers("iid-2023", R"({"18":{"value":["T-100"]}})"),
+       "/innovations/0/answers/18/value/0", "\"T-100\" is not a year"},
+      {"relative year in lower case", with_answers("iid-2023", R"({"18":{"value":["t-1"]}})"),
+       "/innovations/0/answers/18/value/0", "\"t-1\" is not a year"},
+      {"relative year with a space", with_answers("iid-2023", R"({"18":{"value":[" T-1"]}})"),
+       "/innovations/0/answers/18/value/0", "is not a year"},
+      {"two-digit relative year outside the window", with_answers("iid-2023", R"({"18":{"value":["T-12"]}})"),
+       "/innovations/0/answers/18/value/0", "T-12 is outside the window T-2"},
   };
   for (const auto& b : cases) expect_bad(b);
 }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -300,6 +302,112 @@ TEST(Synth, MillionInnovationsShapesAndRanges) {
   }
   for (std::size_t i = 0; i < c.government_levels.size(); ++i) ASSERT_LE(c.government_caps[i], c.government_levels[i]);
   EXPECT_EQ(c.affairs, std::vector<std::uint64_t>(c.innovations, 0));  // iid-2023 has no affairs gate
+}
+
+// A user edition whose row keys, evidence kinds and name hold what JSON must escape (quotes,
+// backslashes, control characters) and non-ASCII text: the JSON Lines stay valid JSON (read by
+// Boost.JSON, not the engine's reader), every key and kind comes back as it was, and the levels
+// and caps are exactly the columns'.
+namespace bj = boost::json;
+
+const std::string kRowSuffix = std::string("\"\\\x01\n\x1f\xc3\xa9/~", 9);  // " \ U+0001 \n U+001F é / ~
+const std::string kKindSuffix = "\\\"\t\xe2\x9c\x93";                        // \ " tab ✓
+
+void rename_kinds(bj::value& v) {
+  if (v.is_string()) {
+    v = bj::string(std::string(v.as_string()) + kKindSuffix);
+  } else if (v.is_array()) {
+    for (auto& x : v.as_array()) rename_kinds(x);
+  } else if (v.is_object()) {  // {"kind": level}
+    bj::object renamed;
+    for (auto& [k, x] : v.as_object()) renamed[std::string(k) + kKindSuffix] = x;
+    v = std::move(renamed);
+  }
+}
+
+EditionPtr hostile_edition(const std::string& shipped) {
+  bj::value doc = bj::parse(test::source_file("editions/" + shipped + ".json"));
+  bj::object& e = doc.as_object();
+  e["name"] = bj::string("user \"" + shipped + "\" \\ \xc3\xa9" "dition\x02");
+  rename_kinds(e["evidence_kinds"].as_object()["value"]);
+  for (auto& row : e["rows"].as_array()) {
+    bj::object& r = row.as_object();
+    r["key"] = bj::string(std::string(r["key"].as_string()) + kRowSuffix);
+    if (auto* ev = r.if_contains("evidence")) {
+      bj::object& evo = ev->as_object();
+      if (auto* k = evo.if_contains("kinds")) rename_kinds(*k);
+      for (auto& rule : evo["rules"].as_array())
+        for (const char* f : {"kinds", "companion_kinds", "needs"})
+          if (auto* k = rule.as_object().if_contains(f)) rename_kinds(*k);
+    }
+  }
+  return parse_edition(bj::serialize(doc), "hostile " + shipped);
+}
+
+TEST(Synth, JsonLinesEscapeUserKeysAndKinds) {
+  for (const std::string shipped : {"iid-2023", "iid-2026"}) {
+    SCOPED_TRACE(shipped);
+    const EditionPtr ed = hostile_edition(shipped);
+    ASSERT_NE(ed->rows.front().key.find(kRowSuffix), std::string::npos);
+    SynthOptions o;
+    o.seed = 5;
+    o.edition = ed;
+    o.target_innovations = 2000;
+    const Columns c = generate_columns(o);
+    const std::string text = jsonl(o);
+    const std::size_t G = ed->government_rows.size(), K = ed->innovation_rows.size();
+    std::size_t r = 0, items = 0, start = 0;
+    for (std::size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1, ++r) {
+      ASSERT_LT(r, c.regions);
+      bj::error_code ec;
+      const bj::value v = bj::parse(std::string_view(text).substr(start, end - start), ec);
+      ASSERT_FALSE(ec) << "line " << r + 1 << ": " << ec.message();
+      const bj::object& line = v.as_object();
+      EXPECT_EQ(line.at("edition").as_string(), ed->name);
+      EXPECT_EQ(line.at("region").at("code").as_string(), c.codes[r]);
+      const bj::object& gov = line.at("government").as_object();
+      for (std::size_t g = 0; g < G; ++g) {
+        const std::string& key = ed->rows[ed->government_rows[g]].key;
+        const bj::value* a = gov.if_contains(key);
+        ASSERT_EQ(a ? a->at("level").to_number<int>() : 0, c.government_levels[r * G + g]) << key;
+      }
+      const bj::array& invs = line.at("innovations").as_array();
+      ASSERT_EQ(static_cast<std::int64_t>(invs.size()), c.region_offsets[r + 1] - c.region_offsets[r]);
+      EXPECT_TRUE(gov.size() == G || (gov.empty() && invs.empty()));  // a region that reports nothing
+      for (std::size_t j = 0; j < invs.size(); ++j) {
+        const std::size_t at = static_cast<std::size_t>(c.region_offsets[r]) + j;
+        const bj::object& answers = invs[j].at("answers").as_object();
+        std::size_t present = 0;
+        for (std::size_t k = 0; k < K; ++k) {
+          const std::string& key = ed->rows[ed->innovation_rows[k]].key;
+          const bj::value* a = answers.if_contains(key);
+          present += a != nullptr;
+          ASSERT_EQ(a ? a->at("level").to_number<int>() : 0, c.innovation_levels[at * K + k]) << key;
+          if (const bj::value* ev = a ? a->as_object().if_contains("evidence") : nullptr)
+            for (const auto& item : ev->as_array()) {
+              const std::string kind(item.at("kind").as_string());
+              EXPECT_NE(std::find(ed->evidence_kinds.begin(), ed->evidence_kinds.end(), kind), ed->evidence_kinds.end())
+                  << kind;
+              ++items;
+            }
+        }
+        EXPECT_EQ(present, answers.size());  // no key the edition does not have
+      }
+    }
+    EXPECT_EQ(r, c.regions);
+    EXPECT_GT(items, 1000u);  // the hostile kinds were written, many times
+    // The engine reads the same lines back to the columns' levels, statuses and caps.
+    ParseOptions po;
+    po.edition = ed;
+    std::vector<Submission> subs;
+    RecordReader reader(text, po);
+    RecordResult rec;
+    while (reader.next(rec)) {
+      ASSERT_FALSE(rec.error) << rec.error->what();
+      subs.push_back(std::move(*rec.submission));
+    }
+    expect_columns_match_jsonl(c, subs, 0.5);
+  }
 }
 
 TEST(Synth, UnknownProfileIsAnInputError) {
