@@ -841,10 +841,12 @@ def test_columns_takes_json_text_and_says_what_it_takes():
 
 
 def test_resizing_an_input_array_during_score_arrays_is_refused():
-    cols = synth.generate(seed=1, innovations=300_000)
+    # ~10 ms of kernel per call: the helper thread, woken just before, must get the GIL while
+    # the kernel runs; on a loaded machine that can take a few tries ("during" records it).
+    cols = synth.generate(seed=1, innovations=3_000_000)
     expect = batch.score_columns(cols, use_caps=False)["iid_h"]
     outcome = []
-    for _attempt in range(5):
+    for _attempt in range(20):
         lv = cols["innovation_levels"].copy()
         go, state = threading.Event(), {"done": False}
 
