@@ -876,3 +876,32 @@ def test_resizing_an_input_array_during_score_arrays_is_refused():
             break
     assert outcome[-1][:2] == ("refused", True), outcome
     lv.resize((1, lv.shape[1]), refcheck=False)  # after the call the array is the caller's again
+
+
+# --- the hostile-text corpus (tests/data/hostile/): valid submissions whose names and codes
+# carry what must never reach a terminal raw; one file, duplicate-region.jsonl, is valid for
+# score but not for rank.
+
+HOSTILE_FILES = sorted((ROOT / "tests" / "data" / "hostile").glob("*.jsonl"))
+RAW = ("\x1b", "\r", "\x07", "\x9b", "\u202e", "\u202c", "\u2066", "\u2069", "\u200f", "\u2028")
+
+
+@pytest.mark.parametrize("path", HOSTILE_FILES, ids=lambda p: p.name)
+def test_hostile_corpus_prints_nothing_raw(path):
+    # split("\n"), not splitlines(): U+2028 inside a name is no line break of JSON Lines
+    records = [json.loads(l) for l in path.read_text(encoding="utf-8").split("\n") if l]
+    for cmd in (["score", path, "--format", "table"], ["check", path, "--format", "table"], ["rank", path]):
+        p = cli(*cmd)
+        if cmd[0] == "rank" and path.name == "duplicate-region.jsonl":
+            assert p.returncode == 2
+            assert f"region '76.01' appears more than once ({path}:1, {path}:3)" in p.stderr.decode()
+            continue
+        assert p.returncode == 0, p.stderr
+        text = p.stdout.decode() + p.stderr.decode()
+        assert not any(c in text for c in RAW), (cmd, text)
+        if cmd[1:] == [path, "--format", "table"] and cmd[0] == "score":
+            rows = text.splitlines()[2:2 + len(records)]
+            assert [r.split("  ")[0] for r in rows] == [printable(x["region"]["code"]) for x in records]
+    # JSON keeps every character exactly
+    p = cli("score", path)
+    assert [json.loads(l)["name"] for l in p.stdout.split(b"\n") if l] == [r["region"]["name"] for r in records]
