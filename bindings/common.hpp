@@ -29,3 +29,19 @@ inline inovasi::EditionPtr edition_arg(const py::object& e) {
   if (py::isinstance<PyEdition>(e)) return e.cast<PyEdition>().ptr;
   return inovasi::resolve_edition(e.cast<std::string>());
 }
+
+// For long loops that run without the GIL: takes it briefly and runs Python's signal handlers
+// (main thread only; elsewhere a no-op). A handler that raises (Ctrl-C's KeyboardInterrupt,
+// the CLI's SIGTERM handler) ends the loop: the exception propagates as error_already_set.
+// Cheap enough per record (a record takes far longer to parse and score than a GIL round trip).
+inline void check_signals_without_gil() {
+  py::gil_scoped_acquire gil;
+  if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+}
+
+// The most threads a threaded call starts: 4 per hardware thread (1 when unknown), so
+// threads=5000 cannot start (and the shared pool keep) 5,000 threads. More than this gains
+// nothing, even on a machine whose threads block. inovasi.thread_count uses the same cap.
+std::size_t max_threads();
+// `requested` as the batch engine takes it: <= 0 is one per hardware thread, then capped.
+int capped_threads(long long requested);

@@ -2,7 +2,9 @@
 // why not), numpy arrays out, the GIL released while scoring.
 #include <pybind11/numpy.h>
 
+#include <algorithm>
 #include <optional>
+#include <thread>
 #include <utility>
 
 #include "common.hpp"
@@ -61,10 +63,27 @@ const T* view_of(const py::object& obj, const char* name, const std::vector<py::
   return static_cast<const T*>(a.data());
 }
 
+// Held for the whole call on every input array: a buffer export (PyObject_GetBuffer, what a
+// memoryview holds) and a weak reference. numpy refuses to resize an array with a weak
+// reference even with refcheck=False ("cannot resize an array that references or is
+// referenced by another object"), so another thread cannot free the memory the kernel reads.
+class InputHold {
+ public:
+  void hold(const py::object& obj) {
+    if (obj.is_none()) return;
+    buffers_.push_back(py::reinterpret_borrow<py::buffer>(obj).request());
+    weak_.emplace_back(obj);
+  }
+
+ private:
+  std::vector<py::buffer_info> buffers_;
+  std::vector<py::weakref> weak_;
+};
+
 py::dict score_arrays(const py::object& edition, const py::object& government_levels,
                       const py::object& innovation_levels, const py::object& region_offsets, const py::object& status,
                       const py::object& affairs, const py::object& government_caps,
-                      const py::object& innovation_caps, int threads) {
+                      const py::object& innovation_caps, long long threads) {
   inovasi::EditionPtr ed = edition_arg(edition);
   const auto G = static_cast<py::ssize_t>(ed->government_rows.size());
   const auto K = static_cast<py::ssize_t>(ed->innovation_rows.size());
@@ -89,6 +108,12 @@ py::dict score_arrays(const py::object& edition, const py::object& government_le
   if (!government_caps.is_none()) v.government_caps = view_of<std::uint8_t>(government_caps, "government_caps", {R, G});
   if (!innovation_caps.is_none()) v.innovation_caps = view_of<std::uint8_t>(innovation_caps, "innovation_caps", {N, K});
 
+  InputHold hold;
+  for (const py::object* a : {&government_levels, &innovation_levels, &region_offsets, &status, &affairs,
+                              &government_caps, &innovation_caps})
+    hold.hold(*a);
+  const int T = capped_threads(threads);
+
   py::array_t<std::int64_t> iid(R), gov(R), inv(R), cnt(R);
   py::array_t<std::uint8_t> cat(R);
   py::array_t<std::int32_t> n(R), div(R);
@@ -96,7 +121,7 @@ py::dict score_arrays(const py::object& edition, const py::object& government_le
                                n.mutable_data(),   div.mutable_data(), cnt.mutable_data()};
   {
     py::gil_scoped_release release;
-    inovasi::score_batch(v, out, threads);
+    inovasi::score_batch(v, out, T);
   }
   py::dict d;
   d["iid_h"] = iid;
@@ -134,7 +159,18 @@ py::dict columns_to_dict(inovasi::Columns&& c) {
   return d;
 }
 
+std::size_t max_threads() {
+  return 4 * std::max(1u, std::thread::hardware_concurrency());
+}
+
+int capped_threads(long long requested) {
+  const auto cap = static_cast<long long>(max_threads());
+  return static_cast<int>(requested <= 0 ? std::max(1u, std::thread::hardware_concurrency())
+                                         : std::min(requested, cap));
+}
+
 void register_batch(py::module_& m) {
+  m.def("max_threads", &max_threads, "The most threads a threaded call starts (4 per hardware thread)");
   m.def("score_arrays", &score_arrays, py::arg("edition"), py::arg("government_levels"), py::arg("innovation_levels"),
         py::arg("region_offsets"), py::arg("status"), py::arg("affairs") = py::none(),
         py::arg("government_caps") = py::none(), py::arg("innovation_caps") = py::none(), py::arg("threads") = 1,
@@ -153,6 +189,7 @@ void register_batch(py::module_& m) {
         }
         const inovasi::Policy p = inovasi::policy_from_string(policy);
         inovasi::Columns c;
+        std::vector<std::int64_t> lines;  // the line each region's record starts on
         {
           py::gil_scoped_release release;
           std::vector<inovasi::Submission> subs;
@@ -161,11 +198,16 @@ void register_batch(py::module_& m) {
           while (reader.next(rec)) {
             if (rec.error) throw *rec.error;
             subs.push_back(std::move(*rec.submission));
+            lines.push_back(static_cast<std::int64_t>(rec.line));
+            check_signals_without_gil();
           }
           if (subs.empty()) throw inovasi::InputError("", "no regions in the input", source);
           c = inovasi::to_columns(subs, p);
         }
-        return columns_to_dict(std::move(c));
+        const auto R = static_cast<py::ssize_t>(lines.size());
+        py::dict d = columns_to_dict(std::move(c));
+        d["lines"] = owning_array(std::move(lines), {R});
+        return d;
       },
       py::arg("data"), py::arg("edition") = py::none(), py::arg("policy") = "self_assessed", py::arg("source") = "",
       "Parse JSON Lines (or a sequence of JSON values) into columns with caps under a policy");

@@ -79,6 +79,7 @@ class PyScoreStream {
             if (stream_.try_next(r)) {
               outs.push_back(scored(r, score_options_));
               if (outs.back().json) bytes += outs.back().json->size();
+              check_signals_without_gil();
             } else if (stream_.at_end() || !outs.empty()) {
               break;
             } else {
@@ -188,7 +189,10 @@ void register_scoring(py::module_& m) {
           py::gil_scoped_release release;
           inovasi::RecordReader reader(text, opt);
           inovasi::RecordResult r;
-          while (reader.next(r)) outs.push_back(scored(r, so));
+          while (reader.next(r)) {
+            outs.push_back(scored(r, so));
+            check_signals_without_gil();  // Ctrl-C ends a long call between two records
+          }
         }
         return to_python(outs);
       },

@@ -24,6 +24,7 @@ from ._api import (
     prevalidate,
     score,
     score_many,
+    thread_count,
 )
 
 __all__ = [
@@ -39,5 +40,6 @@ __all__ = [
     "prevalidate",
     "score",
     "score_many",
+    "thread_count",
 ]
 __version__ = "0.1.0"

@@ -22,7 +22,8 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 import numpy as np
 
 from . import _core
-from ._api import Edition, edition as _edition
+from ._api import Edition, _utf8, edition as _edition, is_json_text, thread_count
+from ._text import printable
 
 __all__ = ["columns", "score_arrays", "score_columns", "frame", "rank", "REGION_TYPES"]
 
@@ -31,30 +32,44 @@ REGION_TYPES = ("province", "kabupaten", "kota")  # values of the `types` column
 PathLike = Union[str, os.PathLike]
 
 
-def _read(source: Union[PathLike, bytes]) -> tuple[bytes, str]:
+def _read(source: Union[PathLike, bytes, str]) -> tuple[bytes, str]:
+    """(bytes, source name) of JSON text (a str starting with ``{`` or ``[``, as
+    ``inovasi.score`` takes it), bytes, or a file path (read whole: a batch is in memory)."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), "<bytes>"
+    if isinstance(source, str) and is_json_text(source):
+        return _utf8(source, "JSON text").encode("utf-8"), "<text>"
+    if not isinstance(source, (str, os.PathLike)):
+        raise TypeError(f"columns() takes JSON text, bytes or a path (or a list of them), "
+                        f"not {type(source).__name__}")
     path = os.fspath(source)
     with open(path, "rb") as f:
-        return f.read(), path
+        return f.read(), printable(os.fsdecode(path))
 
 
-def columns(source: Union[PathLike, bytes, Sequence[PathLike]], edition: Union[str, Edition, None] = None,
+def columns(source: Union[PathLike, bytes, str, Sequence[PathLike]], edition: Union[str, Edition, None] = None,
             policy: str = "self_assessed") -> dict:
-    """Columns of the regions in one or more files (JSON Lines, or JSON values one after another).
+    """Columns of the regions in JSON text, bytes or one or more files (JSON Lines, or JSON
+    values one after another).
 
     With ``edition`` every record is scored under it (overriding its own); otherwise all
     records must share one edition. ``policy`` other than ``self_assessed`` runs pre-validation
     and stores the validated levels as caps. Returns a dict of numpy arrays (owning their
     memory, no copy) plus ``edition``, ``codes``, ``names``, ``provinces`` and ``types``.
     """
-    if isinstance(source, (list, tuple)):
-        data = b"\n".join(_read(s)[0] for s in source)
-        name = ", ".join(os.fspath(s) for s in source)
-    else:
-        data, name = _read(source)
+    parts = [_read(s) for s in (source if isinstance(source, (list, tuple)) else [source])]
     ed = _edition(edition) if edition is not None else None
-    return _core.columns_from_text(data, ed, policy, name)
+    # One text (one edition check across files); "\n" between files, so file k starts on the
+    # line after file k-1's last: `lines` (the record's line in the joined text) maps back to
+    # FILE:LINE, kept as `files`, `file_of` (index into files) and `lines` (within the file).
+    data = b"\n".join(p[0] for p in parts)
+    cols = _core.columns_from_text(data, ed, _utf8(policy, "policy"), ", ".join(p[1] for p in parts))
+    starts = np.cumsum([1] + [p[0].count(b"\n") + 1 for p in parts[:-1]], dtype=np.int64)
+    file_of = np.searchsorted(starts, cols["lines"], side="right") - 1
+    cols["files"] = [p[1] for p in parts]
+    cols["file_of"] = file_of.astype(np.int32)
+    cols["lines"] = cols["lines"] - starts[file_of] + 1
+    return cols
 
 
 def score_arrays(edition: Union[str, Edition], government_levels: np.ndarray, innovation_levels: np.ndarray,
@@ -64,9 +79,12 @@ def score_arrays(edition: Union[str, Edition], government_levels: np.ndarray, in
     """Score columnar arrays; returns per-region arrays: ``iid_h`` (int64 hundredths),
     ``category`` (uint8 index into the edition's categories; len = lowest), ``government_h``,
     ``innovation_sum_h``, ``count_h`` (int64 hundredths), ``counted``, ``divisor`` (int32).
-    The GIL is released while scoring; ``threads`` <= 0 uses every hardware thread."""
+    The GIL is released while scoring; ``threads`` <= 0 uses every hardware thread, and more
+    than ``inovasi._core.max_threads()`` (4 per hardware thread) are capped there. Every array
+    is held for the call (a buffer export and a weak reference), so another thread cannot
+    resize one under the kernel: its ``resize`` raises ValueError instead."""
     return _core.score_arrays(_edition(edition), government_levels, innovation_levels, region_offsets, status,
-                              affairs, government_caps, innovation_caps, int(threads))
+                              affairs, government_caps, innovation_caps, thread_count(threads))
 
 
 def score_columns(cols: Mapping[str, Any], threads: int = 1, use_caps: bool = True) -> dict:

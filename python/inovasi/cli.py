@@ -11,16 +11,23 @@ input); output is spooled and only appears when the run succeeds (docs/reliabili
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import io
 import json
 import os
+import re
 import shutil
+import signal
 import stat
 import sys
 import tempfile
+import threading
 from typing import Iterable, Iterator, Sequence
 
 from . import _api, _core, _files
 from ._api import InputError
+from ._text import printable
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -43,30 +50,78 @@ def _check_readable(name: str) -> None:
         raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
 
 
+class _QuietExit(Exception):
+    """stdout's reader went away (``inovasi score ... | head -1``): stop without a message, with
+    the status a process killed by SIGPIPE has (128 + 13), as the shell's own tools do."""
+
+
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+
+
+def _stdout() -> "io.BufferedWriter":
+    out = sys.stdout
+    if out is None or _STDOUT_CLOSED[0]:
+        raise UsageError("stdout: cannot write (standard output is closed)")
+    return out.buffer
+
+
+def _stdout_failed(exc: OSError) -> Exception:
+    """The exception to raise for a failed write to stdout. Fd 1 then points at /dev/null, so
+    the interpreter's own flush at exit cannot fail a second time (and print a traceback)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+    if exc.errno == errno.EPIPE:
+        return _QuietExit()
+    return UsageError(f"stdout: cannot write ({exc.strerror})")
+
+
+def write_stdout(chunks: Iterable[bytes]) -> None:
+    """Writes to stdout, turning a full disk, a closed or broken stdout into a clear exit."""
+    out = _stdout()
+    try:
+        for c in chunks:
+            out.write(c)
+        out.flush()
+    except OSError as exc:
+        raise _stdout_failed(exc) from None
+
+
+def _copy_to(f, fd: int, name: str) -> None:
+    f.seek(0)
+    with os.fdopen(fd, "wb", closefd=True) as dst:
+        try:
+            shutil.copyfileobj(f, dst, 1 << 20)
+            dst.flush()
+        except OSError as exc:
+            raise _files.OutputError(name, exc.strerror, "--out ") from None
+
+
 class _Spool:
-    """Output held back until the run succeeds, never in memory for a big run. With --out: a
-    temporary file next to the target, fsync'ed and renamed over it at the end (the old file
-    survives any failure, a reader never sees half a file). For stdout: memory up to 8 MiB, then
-    an unlinked temporary file, copied to stdout at the end. discard() leaves nothing behind."""
+    """Output held back until the run succeeds, never in memory for a big run. With --out at a
+    regular file (or nothing yet): a temporary file next to the target, fsync'ed and renamed
+    over it at the end (the old file survives any failure, a reader never sees half a file;
+    _files.Output). For stdout, and an --out that is written through (a device, a FIFO): memory
+    up to 8 MiB, then an unlinked temporary file, copied at the end. discard() leaves nothing."""
 
     def __init__(self, out: str | None):
-        self.out, self.tmp = out, None
+        self.out, self.target = out, None
         self._synced = False
-        if out is None:
-            self.f = tempfile.SpooledTemporaryFile(max_size=8 << 20)
-            return
-        try:
-            fd, tmp = _files.create_temporary(out)
-        except OSError as exc:
-            raise UsageError(f"--out {out}: cannot write ({exc.strerror})") from None
-        self.tmp = tmp
-        self.f = os.fdopen(fd, "wb", buffering=1 << 20)
+        if out is not None:
+            self.target = _files.Output(out, "--out ")
+            if not self.target.through:
+                self.f = os.fdopen(self.target.fd, "wb", buffering=1 << 20, closefd=False)
+                return
+        self.f = tempfile.SpooledTemporaryFile(max_size=8 << 20)
 
     def write(self, data: bytes) -> None:
         try:
             self.f.write(data)
         except OSError as exc:
-            raise UsageError(f"--out {self.out or '<stdout spool>'}: cannot write ({exc.strerror})") from None
+            raise _files.OutputError(self.out or "<stdout spool>", exc.strerror, "--out " if self.out else "") from None
         if not self._synced:
             self._synced = True
             # Test-only hook (tests/python/test_cli_reliability.py): say "the first record is
@@ -78,77 +133,101 @@ class _Spool:
                     fifo.write(b"1")
 
     def commit(self) -> None:
-        if self.out is None:
+        if self.target is None:
             self.f.seek(0)
-            shutil.copyfileobj(self.f, sys.stdout.buffer, 1 << 20)
-            sys.stdout.buffer.flush()
+            write_stdout(iter(lambda: self.f.read(1 << 20), b""))
+            self.f.close()
+            return
+        if self.target.through:
+            _copy_to(self.f, self.target.open(), self.out)
             self.f.close()
             return
         try:
             self.f.flush()
-            os.fsync(self.f.fileno())
             self.f.close()
-            _files.publish(self.tmp, self.out)
-            self.tmp = None
         except OSError as exc:
-            raise UsageError(f"--out {self.out}: cannot write ({exc.strerror})") from None
+            raise _files.OutputError(self.out, exc.strerror, "--out ") from None
+        self.target.commit()
 
     def discard(self) -> None:
         try:
             self.f.close()
         except OSError:
             pass
-        if self.tmp is not None:
-            try:
-                os.unlink(self.tmp)
-            except OSError:
-                pass
-            self.tmp = None
-
+        if self.target is not None:
+            self.target.discard()
 
 def _fmt_points(x) -> str:
     return f"{x:.2f}" if isinstance(x, float) else str(x)
 
 
-def _table(scores: Sequence[dict]) -> str:
-    headers = ["Region", "Name", "Type", "Edition", "Policy", "IID", "Category", "SPD",
-               "SID avg", "Count", "n", "Divisor", "At risk"]
-    rows = []
-    for s in scores:
-        rows.append([
+_TABLE_HEADERS = ["Region", "Name", "Type", "Edition", "Policy", "IID", "Category", "SPD",
+                  "SID avg", "Count", "n", "Divisor", "At risk"]
+_TABLE_RIGHT = {"IID", "SPD", "SID avg", "Count", "n", "Divisor", "At risk"}
+
+
+class _Table:
+    """`score --format table` in memory that does not grow with the number of regions: each
+    region's cells (escaped: _text.printable) and notes go to spooled temporary files as they
+    come; only the column widths and the error count stay in memory. The rows are read back
+    once at the end, when the widths are known."""
+
+    def __init__(self):
+        self.rows = tempfile.SpooledTemporaryFile(max_size=4 << 20)
+        self.notes = tempfile.SpooledTemporaryFile(max_size=1 << 20)
+        self.widths = [len(h) for h in _TABLE_HEADERS]
+        self.errors = 0
+
+    def add(self, s: dict) -> None:
+        row = [printable(c) for c in (
             s["region"], s.get("name", ""), s["type"], s["edition"], s["policy"],
             f'{s["iid"]:.2f}', s["category"], _fmt_points(s["government_points"]),
             _fmt_points(s["innovation_average"]), _fmt_points(s["count_points"]),
             str(s["innovations_counted"]), str(s["divisor"]),
-            f'{s["points_at_risk"]["iid"]:.2f}',
-        ])
-    right = {"IID", "SPD", "SID avg", "Count", "n", "Divisor", "At risk"}
-    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
-              for i, h in enumerate(headers)]
-
-    def line(cells):
-        return "  ".join(c.rjust(w) if h in right else c.ljust(w)
-                         for c, w, h in zip(cells, widths, headers)).rstrip()
-
-    out = [line(headers), "  ".join("-" * w for w in widths)]
-    out += [line(r) for r in rows]
-    notes = []
-    for s in scores:
+            f'{s["points_at_risk"]["iid"]:.2f}')]
+        self.widths = [max(w, len(c)) for w, c in zip(self.widths, row)]
+        # Cells hold no tab or newline once escaped, so one line of tab-separated cells each.
+        self.rows.write(("\t".join(row) + "\n").encode("utf-8"))
+        region = printable(s["region"])
         for d in s.get("decided_by", []):
-            notes.append(f'{s["region"]}: {d["rule"]} {d["chosen"]} decided it '
-                         f'({d["alternative"]} gives {d["alternative_iid"]:.2f} {d["alternative_category"]})')
+            self._note(f'{region}: {d["rule"]} {d["chosen"]} decided it '
+                       f'({d["alternative"]} gives {d["alternative_iid"]:.2f} {d["alternative_category"]})')
         if "count_gate" in s and not s["count_gate"]["open"]:
             g = s["count_gate"]
-            notes.append(f'{s["region"]}: count points 0: innovations cover {g["affairs_covered"]} '
-                         f'basic-service affairs, {g["min_covered"]} needed')
-    errors = sum(1 for s in scores for f in s.get("findings", []) if f["severity"] == "error")
-    if errors:
-        notes.append(f"{errors} error-severity evidence finding(s) in all: "
-                     "`inovasi check FILE --format table` lists them; "
-                     "'At risk' is the IID a validated policy would take away")
-    if notes:
-        out += ["", *notes]
-    return "\n".join(out) + "\n"
+            self._note(f'{region}: count points 0: innovations cover {g["affairs_covered"]} '
+                       f'basic-service affairs, {g["min_covered"]} needed')
+        self.errors += sum(1 for f in s.get("findings", []) if f["severity"] == "error")
+
+    def _note(self, text: str) -> None:
+        self.notes.write((printable(text) + "\n").encode("utf-8"))
+
+    def _line(self, cells) -> str:
+        return "  ".join(c.rjust(w) if h in _TABLE_RIGHT else c.ljust(w)
+                         for c, w, h in zip(cells, self.widths, _TABLE_HEADERS)).rstrip() + "\n"
+
+    def render(self) -> Iterator[bytes]:
+        yield (self._line(_TABLE_HEADERS) + "  ".join("-" * w for w in self.widths) + "\n").encode("utf-8")
+        self.rows.seek(0)
+        for raw in self.rows:
+            yield self._line(raw.decode("utf-8").rstrip("\n").split("\t")).encode("utf-8")
+        if self.errors:
+            self._note(f"{self.errors} error-severity evidence finding(s) in all: "
+                       "`inovasi check FILE --format table` lists them; "
+                       "'At risk' is the IID a validated policy would take away")
+        if self.notes.tell():
+            yield b"\n"
+            self.notes.seek(0)
+            yield from iter(lambda: self.notes.read(1 << 20), b"")
+        self.rows.close()
+        self.notes.close()
+
+
+def _table(scores: Sequence[dict]) -> str:
+    """The whole table of `scores` as one string (what `score --format table` prints)."""
+    t = _Table()
+    for s in scores:
+        t.add(s)
+    return b"".join(t.render()).decode("utf-8")
 
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -186,37 +265,55 @@ class _Stop(Exception):
 
 def _prepare(args):
     """Checks everything that can be checked before reading: the edition, the policy, the inputs."""
-    edition = _api.edition(args.edition) if args.edition else None
+    edition = _api.edition(args.edition) if args.edition is not None else None
     if args.policy not in _api.policies():
-        raise UsageError(f'--policy: "{args.policy}" is not one of: {", ".join(_api.policies())}')
+        raise UsageError(f'--policy: "{printable(args.policy)}" is not one of: {", ".join(_api.policies())}')
     for name in args.files:
         _check_readable(name)
     return edition
 
 
-def _positive_int(text: str) -> int:
-    """argparse type for a limit: a whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
-    return value
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 
 
-def _scored_batches(args, edition, errors: list) -> Iterator[list[str]]:
+def integer(low: int | None = None, high: int | None = None, what: str = "a whole number",
+            high_text: str | None = None):
+    """argparse type for a whole number in low..high, written in ASCII digits (int() alone also
+    takes "1_000", " 5 " and other scripts' digits). Every integer option uses it."""
+    def parse(text: str) -> int:
+        value = int(text) if _WHOLE_NUMBER.fullmatch(text) else None
+        if value is not None and high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high_text or high}, not {printable(repr(text))}")
+        if value is None or (low is not None and value < low):
+            raise argparse.ArgumentTypeError(f"must be {what}, not {printable(repr(text))}")
+        return value
+    return parse
+
+
+# A limit: at least 1 and at most what the library's size_t holds on every platform it builds on.
+_positive_int = integer(1, _api.MAX_LIMIT, "a whole number of at least 1", "2^63-1")
+
+
+def nonempty(text: str) -> str:
+    """argparse type for a name or path that must not be empty (--edition '' is a mistake, not
+    "the default")."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+def _scored_batches(args, edition, failed: list) -> Iterator[list[str]]:
     """The JSON scores of the good records of every input, in input order, a batch at a time as
-    the input is read. Each bad record is reported on stderr at once and appended to `errors`;
-    without --keep-going the first one stops the run (_Stop)."""
+    the input is read. Each bad record is reported on stderr at once (and only counted:
+    failed[0]); without --keep-going the first one stops the run (_Stop)."""
     limits = _api.parse_limits(args.max_innovations, args.max_depth, args.max_document_bytes,
                                args.max_evidence_items)
     for name in args.files:
-        source = "<stdin>" if name == "-" else name
+        source = "<stdin>" if name == "-" else printable(name)
         try:
             f = None if name == "-" else open(name, "rb", buffering=0)
         except OSError as exc:
-            raise UsageError(f"{name}: cannot read ({exc.strerror})") from None
+            raise UsageError(f"{source}: cannot read ({exc.strerror})") from None
         try:
             try:
                 fd = sys.stdin.fileno() if f is None else f.fileno()
@@ -237,16 +334,13 @@ def _scored_batches(args, edition, errors: list) -> Iterator[list[str]]:
                     if err is None:
                         good.append(js)
                         continue
-                    errors.append(err)
-                    print(err, file=sys.stderr, flush=True)
+                    _report(err, failed)
                     if not args.keep_going:
                         raise _Stop()
                 if good:
                     yield good
             if not seen:
-                err = f"{source}: empty input: expected a JSON object per region"
-                errors.append(err)
-                print(err, file=sys.stderr, flush=True)
+                _report(f"{source}: empty input: expected a JSON object per region", failed)
                 if not args.keep_going:
                     raise _Stop()
         finally:
@@ -254,19 +348,25 @@ def _scored_batches(args, edition, errors: list) -> Iterator[list[str]]:
                 f.close()
 
 
+def _report(message: str, failed: list) -> None:
+    failed[0] += 1
+    print(printable(message), file=sys.stderr, flush=True)
+
+
 def _run(args, per_batch, at_end=None) -> int:
     """Streams every input through `per_batch(lines) -> bytes` into the spool (and `at_end()` ->
-    bytes for whole-run formats), then publishes the spool only if the run may write."""
+    bytes chunks for whole-run formats), then publishes the spool only if the run may write."""
     edition = _prepare(args)
-    errors: list[str] = []
+    failed = [0]
     spool = _Spool(args.out)
     try:
-        for lines in _scored_batches(args, edition, errors):
+        for lines in _scored_batches(args, edition, failed):
             data = per_batch(lines)
             if data:
                 spool.write(data)
         if at_end is not None:
-            spool.write(at_end())
+            for data in at_end():
+                spool.write(data)
         spool.commit()
     except _Stop:
         spool.discard()
@@ -274,22 +374,44 @@ def _run(args, per_batch, at_end=None) -> int:
     except BaseException:
         spool.discard()
         raise
-    return EXIT_INPUT if errors else EXIT_OK
+    return EXIT_INPUT if failed[0] else EXIT_OK
+
+
+def _escaped(value):
+    """A score record with every string escaped for printing (_text.printable)."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
 
 
 def _cmd_score(args) -> int:
     if args.format == "table":
-        records: list[dict] = []
-        return _run(args, lambda lines: records.extend(json.loads(l) for l in lines),
-                    lambda: _table(records).encode("utf-8"))
+        table = _Table()
+
+        def add(lines):
+            for l in lines:
+                table.add(json.loads(l))
+        return _run(args, add, table.render)
     return _run(args, lambda lines: "".join(l + "\n" for l in lines).encode("utf-8"))
 
 
 def _cmd_check(args) -> int:
     if args.format == "table":
-        records: list[dict] = []
-        return _run(args, lambda lines: records.extend(json.loads(l) for l in lines),
-                    lambda: _findings_table(records, args.verbose).encode("utf-8"))
+        # Each region's block depends on that region only: printed as it comes (blocks are
+        # separated by a blank line, as _findings_table separates them).
+        first = [True]
+
+        def blocks(lines):
+            text = _findings_table([_escaped(json.loads(l)) for l in lines], args.verbose)
+            if not text:
+                return b""
+            text, first[0] = ("" if first[0] else "\n") + text, False
+            return text.encode("utf-8")
+        return _run(args, blocks)
 
     def findings(lines):
         out = []
@@ -303,9 +425,11 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_editions(args) -> int:
+    lines = []
     for name in _api.edition_names():
         ed = _api.edition(name)
-        print(f"{name:10}  {ed.title}")
+        lines.append(f"{name:10}  {printable(ed.title)}\n".encode("utf-8"))
+    write_stdout(lines)
     return EXIT_OK
 
 
@@ -320,12 +444,15 @@ def _parser() -> argparse.ArgumentParser:
     def common(sp):
         sp.add_argument("files", nargs="+", metavar="FILE",
                         help="submission files (one JSON object or JSON Lines); - for stdin")
-        sp.add_argument("--edition", help="shipped edition name or edition file; overrides each record's")
+        sp.add_argument("--edition", type=nonempty,
+                        help="shipped edition name or edition file; overrides each record's")
         sp.add_argument("--policy", default="self_assessed",
                         help="validation policy: self_assessed (default), supported, strict, assessor")
         sp.add_argument("--format", choices=["json", "table"], default="json")
-        sp.add_argument("--out", help="write here instead of stdout, atomically: only a run that "
-                        "succeeds replaces the file (temporary .NAME.inovasi-tmp-PID-* beside it)")
+        sp.add_argument("--out", type=nonempty,
+                        help="write here instead of stdout, atomically: only a run that succeeds "
+                        "replaces the file (temporary .NAME.inovasi-tmp-PID-* beside it; a device "
+                        "or FIFO is written through, a symlink's target is replaced)")
         sp.add_argument("--keep-going", action="store_true",
                         help="score every good record and report every bad one with its line "
                         "(the output is written; exit status still 2)")
@@ -355,15 +482,89 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Iterable[str] | None = None) -> int:
-    args = _parser().parse_args(list(argv) if argv is not None else None)
+# Signals that end a run: its temporary is removed first, then the status says which one
+# (128 + the signal's number, as a shell reports a process the signal killed).
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+_STDOUT_CLOSED = [False]
+
+
+class _Signalled(BaseException):
+    """Raised by the signal handler wherever the run is; unwinds through every cleanup."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _on_signal(signum, _frame):
+    for s in _STOP_SIGNALS:  # the cleanup runs once, undisturbed by a second signal
+        with contextlib.suppress(ValueError, OSError):
+            signal.signal(s, signal.SIG_IGN)
+    raise _Signalled(signum)
+
+
+@contextlib.contextmanager
+def _signal_handlers():
+    """Installs _on_signal for SIGINT, SIGTERM and SIGHUP while main() runs (in the main thread
+    only; a signal ignored when the run started, as under nohup, stays ignored), then restores
+    the previous handlers."""
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for s in _STOP_SIGNALS:
+            old = signal.getsignal(s)
+            if old is signal.SIG_IGN:
+                continue
+            previous[s] = old
+            signal.signal(s, _on_signal)
     try:
-        return args.func(args)
-    except (InputError, UsageError) as exc:
-        print(f"inovasi: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except BrokenPipeError:
-        return EXIT_OK
-    except Exception as exc:  # an internal error: a bug, not the user's input
-        print(f"inovasi: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-        return EXIT_INTERNAL
+        yield
+    finally:
+        for s, old in previous.items():
+            signal.signal(s, old if old is not None else signal.SIG_DFL)
+
+
+def _standard_fds() -> None:
+    """A closed fd 0, 1 or 2 is opened on /dev/null, so no file this run opens can take its
+    number (and receive output meant for stdout); output to a stdout that was closed is then
+    refused (write_stdout)."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            if fd == 1:
+                _STDOUT_CLOSED[0] = True
+            with contextlib.suppress(OSError):
+                opened = os.open(os.devnull, os.O_RDWR)
+                if opened != fd:
+                    os.dup2(opened, fd)
+                    os.close(opened)
+
+
+def _error(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(printable(message), file=sys.stderr, flush=True)
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    _standard_fds()
+    with _signal_handlers():
+        try:
+            args = _parser().parse_args(list(argv) if argv is not None else None)
+            return args.func(args)
+        except (InputError, UsageError, _files.OutputError) as exc:
+            _error(f"inovasi: {exc}")
+            return EXIT_INPUT
+        except _QuietExit:
+            return EXIT_BROKEN_PIPE
+        except _Signalled as exc:
+            _error(f"inovasi: stopped by {signal.Signals(exc.signum).name}; nothing written")
+            return 128 + exc.signum
+        except KeyboardInterrupt:  # raised where our handler is not installed (another thread)
+            _error("inovasi: interrupted; nothing written")
+            return 128 + signal.SIGINT
+        except BrokenPipeError as exc:
+            raise_quiet = _stdout_failed(exc)
+            return EXIT_BROKEN_PIPE if isinstance(raise_quiet, _QuietExit) else EXIT_INPUT
+        except Exception as exc:  # an internal error: a bug, not the user's input
+            _error(f"inovasi: internal error: {type(exc).__name__}: {exc}")
+            return EXIT_INTERNAL

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import numbers
 import os
 import pathlib
 import sys
@@ -23,6 +24,7 @@ from typing import Any, Optional, Union
 
 from . import _core, _files
 from ._api import InputError
+from ._text import printable
 
 __all__ = ["generate", "write_jsonl", "write_parquet", "national_dataset", "NATIONAL", "profiles",
            "STATUS_CODES", "REGION_TYPES"]
@@ -67,16 +69,30 @@ def generate(seed: int = 2024, innovations: Optional[int] = None, edition: Any =
     ``innovations`` is the number of counted (submitted + rejected) innovations; None = the
     profile's 31,719. Drafts come on top.
     """
-    return _core.synth_columns(int(seed), innovations, regions, _edition_arg(edition), profile)
+    return _core.synth_columns(seed_bits(seed), innovations, regions, _edition_arg(edition), profile)
+
+
+SEED_MIN, SEED_MAX = -(1 << 63), (1 << 64) - 1
+
+
+def seed_bits(seed: Any) -> int:
+    """The generator's 64-bit seed for any 64-bit integer, signed or not: a negative seed is
+    its two's complement (-1 is 2^64-1, the same dataset)."""
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        raise TypeError(f"seed must be an integer, not {type(seed).__name__}")
+    seed = int(seed)
+    if not SEED_MIN <= seed <= SEED_MAX:
+        raise ValueError(f"seed must be a 64-bit integer (-2^63 to 2^64-1), not {seed}")
+    return seed & SEED_MAX
 
 
 def write_jsonl(path: PathLike, seed: int = 2024, innovations: Optional[int] = None, edition: Any = "iid-2023",
                 regions: Optional[int] = None, profile: str = "national") -> pathlib.Path:
     """Write the same regions as :func:`generate` as JSON Lines submissions, atomically."""
-    path = pathlib.Path(path)
-    with _files.replaced_atomically(path) as tmp:
-        _core.synth_write_jsonl(tmp, int(seed), innovations, regions, _edition_arg(edition), profile)
-    return path
+    bits = seed_bits(seed)
+    with _files.output_descriptor(path) as fd:
+        _core.synth_write_jsonl(fd, bits, innovations, regions, _edition_arg(edition), profile)
+    return pathlib.Path(path)
 
 
 def _row_keys(edition: Any) -> tuple[list[str], list[str]]:
@@ -107,7 +123,7 @@ def write_parquet(path: PathLike, seed: int = 2024, innovations: Optional[int] =
     gov_keys, inv_keys = _row_keys(_edition_arg(edition))
     offsets = cols["region_offsets"]
     R, N = len(cols["codes"]), int(offsets[-1])
-    meta = {b"inovasi.synth": json.dumps({"seed": int(seed), "profile": profile, "edition": cols["edition"].name,
+    meta = {b"inovasi.synth": json.dumps({"seed": seed_bits(seed), "profile": profile, "edition": cols["edition"].name,
                                           "innovations": innovations, "regions": R}).encode()}
     types = np.asarray(REGION_TYPES, dtype=object)[cols["types"]]
     reg = {
@@ -203,8 +219,9 @@ def _verify(path: pathlib.Path, manifest: dict) -> None:
             f"regenerate it; if the generator changed on purpose, update data/national/manifest.json "
             f"(docs/synth.md)")
     try:
-        stamp.write_text(json.dumps(seen), encoding="utf-8")
-    except OSError:  # a read-only location: verify again next time
+        with _files.replaced_atomically(stamp) as tmp:
+            pathlib.Path(tmp).write_text(json.dumps(seen), encoding="utf-8")
+    except (OSError, _files.OutputError):  # a read-only location: verify again next time
         pass
 
 
@@ -241,16 +258,23 @@ def add_parser(sub) -> None:
     p = sub.add_parser("synth", help="generate a synthetic national dataset (JSON Lines or Parquet)",
                        description="Generate a seeded synthetic dataset calibrated to the published "
                                    "national figures (docs/synth.md). Identical bytes on every platform.")
-    p.add_argument("--seed", type=int, default=2024, help="random seed (default 2024)")
-    p.add_argument("--innovations", type=int, default=None,
+    from .cli import integer, nonempty
+
+    p.add_argument("--seed", type=integer(SEED_MIN, SEED_MAX, "a 64-bit integer (-2^63 to 2^64-1)", "2^64-1"),
+                   default=2024, help="random seed, any 64-bit integer (negative: its two's complement; "
+                   "default 2024)")
+    p.add_argument("--innovations", type=integer(0, (1 << 63) - 1, "a whole number of at least 0", "2^63-1"), default=None,
                    help="counted innovations (submitted + rejected); default: the profile's 31,719")
-    p.add_argument("--regions", type=int, default=None, help="regions (default: 552, scaled with --innovations)")
-    p.add_argument("--edition", default="iid-2023", help="edition name or file (default iid-2023)")
+    p.add_argument("--regions", type=integer(1, (1 << 63) - 1, "a whole number of at least 1", "2^63-1"), default=None,
+                   help="regions (default: 552, scaled with --innovations)")
+    p.add_argument("--edition", type=nonempty, default="iid-2023", help="edition name or file (default iid-2023)")
     p.add_argument("--profile", default="national", help="generator profile (default national)")
     p.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl",
                    help="jsonl: one submission a line; parquet: a directory with regions.parquet "
                         "and innovations.parquet")
-    p.add_argument("--out", required=True, help="output file (jsonl) or directory (parquet); written atomically")
+    p.add_argument("--out", type=nonempty, required=True,
+                   help="output file (jsonl) or directory (parquet); written atomically (a device or "
+                   "FIFO is written through)")
     p.set_defaults(func=run)
 
 
@@ -267,7 +291,6 @@ def run(args) -> int:
         else:
             out = write_parquet(args.out, **kw)
     except OSError as exc:
-        print(f"inovasi: {args.out}: cannot write ({exc.strerror or exc})", file=sys.stderr)
-        return 2
-    print(f"inovasi synth: wrote {out}", file=sys.stderr)
+        raise _files.OutputError(args.out, exc.strerror or str(exc), "--out ") from None
+    print(f"inovasi synth: wrote {printable(str(out))}", file=sys.stderr)
     return 0
