@@ -220,7 +220,7 @@ def peak_rss_kib(args, stdin=None) -> int:
 def test_keep_going_messages_are_streamed_not_kept(tmp_path):
     few, many = tmp_path / "few.jsonl", tmp_path / "many.jsonl"
     few.write_bytes(b"{bad\n" * 1000)
-    many.write_bytes(b"{bad\n" * 300_000)  # kept, the messages would take ~40 MiB
+    many.write_bytes(b"{bad\n" * 600_000)  # kept, the messages take ~70 MiB (measured before the fix)
     base, rc1 = peak_rss_kib(["score", few, "--keep-going"])
     big, rc2 = peak_rss_kib(["score", many, "--keep-going"])
     assert rc1 == rc2 == 2
