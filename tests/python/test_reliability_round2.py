@@ -49,6 +49,17 @@ def want(path=None) -> bytes:
     return "".join(l + "\n" for l in expected_lines([region("11.01"), region("11.02", 3)])).encode()
 
 
+def device(tmp_path, name: str, minor: int) -> str:
+    """A character device to write to: as root, a private node made here (c 1 3 is null, c 1 7
+    full), so a wrong implementation that replaces the node never touches the system's /dev;
+    otherwise /dev/NAME, which no unprivileged run can replace."""
+    if os.geteuid() != 0:
+        return f"/dev/{name}"
+    node = tmp_path / f"dev-{name}"
+    os.mknod(node, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+    return str(node)
+
+
 def no_temporaries(directory) -> bool:
     return not [n for n in os.listdir(directory) if _files.TMP_MARK in n]
 
@@ -118,17 +129,23 @@ def test_out_fifo_is_written_through(tmp_path, good):
     assert only_files(tmp_path) == ["good.jsonl", "out.fifo"]
 
 
-def test_out_device_is_written_through_never_replaced(good):
-    before = os.stat("/dev/null")
+def test_out_device_is_written_through_never_replaced(good, tmp_path):
+    null, full = device(tmp_path, "null", 3), device(tmp_path, "full", 7)
+    before = os.stat(null)
     for args in (["score", good], ["check", good], ["score", good, "--format", "table"]):
-        p = cli(*args, "--out", "/dev/null")
+        p = cli(*args, "--out", null)
         assert p.returncode == 0, p.stderr
-        after = os.stat("/dev/null")
+        after = os.stat(null)
         assert stat.S_ISCHR(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
-    assert no_temporaries("/dev")
+    assert no_temporaries(os.path.dirname(null))
     # /dev/stdout is the caller's stdout: written through to it (here a pipe)
     p = cli("score", good, "--out", "/dev/stdout")
     assert p.returncode == 0 and p.stdout == want()
+    # a device that refuses the bytes: exit 2 naming it, as for a full disk
+    p = cli("score", good, "--out", full)
+    assert p.returncode == 2
+    assert p.stderr == f"inovasi: --out {full}: cannot write (No space left on device)\n".encode()
+    assert stat.S_ISCHR(os.stat(full).st_mode)
 
 
 def test_replaced_file_keeps_its_mode_owner_and_group(tmp_path, good):
@@ -182,8 +199,9 @@ def test_rank_csv_and_synth_out_use_the_same_mechanism(tmp_path, good):
     p = cli("rank", good, "--csv", link)
     assert p.returncode == 0, p.stderr
     assert link.is_symlink() and real.read_text().startswith("code,") and stat.S_IMODE(real.stat().st_mode) == 0o600
-    assert cli("rank", good, "--csv", "/dev/null").returncode == 0
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    null = device(tmp_path, "null", 3)
+    assert cli("rank", good, "--csv", null).returncode == 0
+    assert stat.S_ISCHR(os.stat(null).st_mode)
     # synth JSON Lines: through a symlink, into a FIFO, into /dev/null
     sreal = tmp_path / "s-real.jsonl"
     sreal.write_bytes(OLD)
@@ -202,7 +220,8 @@ def test_rank_csv_and_synth_out_use_the_same_mechanism(tmp_path, good):
     assert cli("synth", *small, "--out", fifo).returncode == 0
     assert cli("synth", *small, "--out", direct).returncode == 0
     assert drain(fd) == direct.read_bytes() and stat.S_ISFIFO(os.lstat(fifo).st_mode)
-    assert cli("synth", "--innovations", "50", "--out", "/dev/null").returncode == 0
+    assert cli("synth", "--innovations", "50", "--out", null).returncode == 0
+    assert stat.S_ISCHR(os.stat(null).st_mode)
     assert no_temporaries(tmp_path)
 
 
