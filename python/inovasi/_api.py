@@ -83,6 +83,9 @@ def edition(name_or_path: Union[str, os.PathLike, Edition]) -> Edition:
                 text = f.read(limit + 1)
         except OSError as exc:
             raise _input_error(None, f"cannot read edition file ({exc.strerror})", shown) from None
+        except UnicodeEncodeError:  # a lone surrogate no file name can hold
+            raise _input_error(None, "cannot read edition file (the name is not valid Unicode "
+                               "text and no file system's name)", shown) from None
         if len(text) > limit:
             raise _input_error(None, f"edition file larger than the limit of {limit} bytes", shown)
         return _core.parse_edition(text, shown)
@@ -195,9 +198,12 @@ def _text_of(data: SubmissionLike, max_depth: int) -> tuple[Union[str, bytes], s
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        err = InputError(f"{shown}: cannot read ({exc.strerror})")
+        err = InputError(f"{shown}: cannot read ({exc.strerror})")  # .message: the reason alone
         err.pointer, err.line, err.column, err.source, err.message = None, None, None, shown, exc.strerror
         raise err from None
+    except UnicodeEncodeError:  # a lone surrogate that is no file system's byte
+        raise _input_error(None, "cannot read (the name is not valid Unicode text, nor JSON text)",
+                           shown) from None
     return raw, shown
 
 

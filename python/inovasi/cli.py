@@ -2,7 +2,8 @@
 
 Exit statuses: 0 success; 2 bad input (message on stderr, nothing written to stdout or the
 output file; with --keep-going the good records are written and every bad one reported, and
-the status is still 2); 1 internal error.
+the status is still 2); 1 internal error; 128 + N after signal N (the temporary removed); 141
+when stdout's reader went away (quietly, as a process SIGPIPE killed).
 
 Inputs are read and scored record by record (memory bounded by the largest record, not the
 input); output is spooled and only appears when the run succeeds (docs/reliability.md).
@@ -437,7 +438,8 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="inovasi", description="Exact scoring of the Indeks Inovasi Daerah (IID).",
         epilog="Exit status: 0 success; 2 bad input (nothing written, or with --keep-going the "
-               "good records written and the bad ones reported); 1 internal error. Input is "
+               "good records written and the bad ones reported); 1 internal error; 128+N after "
+               "signal N (nothing written); 141 when stdout's reader went away. Input is "
                "streamed record by record; output appears only when the run succeeds.")
     sub = p.add_subparsers(dest="command", required=True)
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
-import sys
 import time
 from typing import Optional, Sequence
 
