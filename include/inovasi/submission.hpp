@@ -94,8 +94,11 @@ struct ParseOptions {
 Submission parse_submission(const std::string& json_text, const ParseOptions& options = {});
 
 // A sequence of JSON values (one pretty-printed object, or JSON Lines), read one record at a
-// time so memory stays bounded by the largest record. Each record is validated on its own; a
-// syntax error that makes the rest unreadable ends the sequence after reporting it.
+// time so memory stays bounded by the largest record. Each record is validated on its own.
+// After a syntax error, reading resumes at the line after the one where the bad record starts
+// (whatever that line begins with), so every line ends as a record or in a reported error; a
+// pretty-printed object with a syntax error has each of its later lines read (and reported)
+// as records of their own.
 struct RecordResult {
   std::size_t index = 0;             // 0-based record number
   std::size_t line = 0, column = 0;  // where the record starts (1-based)

@@ -406,10 +406,13 @@ Attempt attempt_record(std::string_view rest, const ParseOptions& options, std::
       if (off != std::string_view::npos) ++off;
     }
     a.reach = (off == std::string_view::npos ? rest.size() : off + c - 1) + kErrorMargin;
-    if (l > 1 && c == 1) {
-      // A line of JSON Lines cut short is only noticed where the next record begins: report it
-      // at the record that is incomplete, not at the good line after it.
-      if (off != std::string_view::npos && off < rest.size() && rest[off] == '{')
+    if (l > 1 && off != std::string_view::npos && off < rest.size()) {
+      // A line of JSON Lines cut short is only noticed where a later record begins (first
+      // non-blank byte of its line): report it at the record that is incomplete; reading
+      // resumes at the line after its start, so the good lines after it are read.
+      std::size_t first = off;
+      while (first < rest.size() && (rest[first] == ' ' || rest[first] == '\t' || rest[first] == '\r')) ++first;
+      if (first == off + c - 1 && first < rest.size() && rest[first] == '{')
         a.error = InputError("", "syntax error: the record ends early (truncated?); line " +
                                      std::to_string(abs_line) + " starts a new record",
                              src, line, column);
@@ -463,16 +466,14 @@ bool RecordReader::next(RecordResult& out) {
     build_record(std::move(*a.root), options_, src, out);
   } else {
     out.error = std::move(a.error);
-    // Resynchronise at the next line that starts a record ('{' in column 1, as in JSON Lines);
-    // a pretty-printed object has none, so its error ends the input.
+    // Resynchronise at the next line: every line after the bad record's first line is read
+    // again (JSON Lines: a bad line costs only itself), so no line is skipped unreported.
     std::size_t nl = text_.find('\n', pos_);
-    while (nl != std::string_view::npos && nl + 1 < text_.size() && text_[nl + 1] != '{')
-      nl = text_.find('\n', nl + 1);
-    if (nl == std::string_view::npos || nl + 1 >= text_.size()) {
+    if (nl == std::string_view::npos) {
       done_ = true;
     } else {
-      for (std::size_t i = pos_; i <= nl; ++i)
-        if (text_[i] == '\n') { ++line_; line_start_ = i + 1; }
+      ++line_;
+      line_start_ = nl + 1;
       pos_ = nl + 1;
     }
   }
@@ -545,30 +546,19 @@ bool RecordStream::skip_whitespace() {
 }
 
 bool RecordStream::resync() {
-  // As RecordReader: the next line that starts with '{'; none (or a newline that ends the
-  // input) ends the input.
-  for (;;) {
-    const void* p = std::memchr(buf_.data() + head_, '\n', end_ - head_);
-    if (!p) {
-      head_ = end_;
-    } else {
-      std::size_t nl = static_cast<const char*>(p) - buf_.data();
-      if (nl + 1 < end_) {
-        ++line_;
-        head_ = nl + 1;
-        line_start_ = base_ + head_;
-        if (buf_[head_] == '{') {
-          resyncing_ = false;
-          return true;
-        }
-        continue;
-      }
-      head_ = nl;  // keep the newline: the byte after it decides
-    }
-    if (eof_) done_ = true;
-    else need_input_ = true;
-    return false;
+  // As RecordReader: from the bad record's start to just past the end of its first line.
+  const void* p = std::memchr(buf_.data() + head_, '\n', end_ - head_);
+  if (p) {
+    head_ = static_cast<std::size_t>(static_cast<const char*>(p) - buf_.data()) + 1;
+    ++line_;
+    line_start_ = base_ + head_;
+    resyncing_ = false;
+    return true;
   }
+  head_ = end_;  // the line goes on past the window
+  if (eof_) done_ = true;
+  else need_input_ = true;
+  return false;
 }
 
 bool RecordStream::try_next(RecordResult& out) {
