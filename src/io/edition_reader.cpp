@@ -35,8 +35,8 @@ class EditionBuilder {
       fail("/format", quoted(fmt) + " is not a supported edition format (expected \"inovasi-edition/1\")");
     ed_->name = get_string(require(root_, "name", ""), "/name");
     if (ed_->name.empty()) fail("/name", "must not be empty");
-    if (auto* t = root_.find("title")) ed_->title = get_string(*t, "/title");
-    if (auto* t = root_.find("description")) ed_->description = get_string(*t, "/description");
+    if (auto t = root_.find("title")) ed_->title = get_string(*t, "/title");
+    if (auto t = root_.find("description")) ed_->description = get_string(*t, "/description");
 
     ed_->assessment_year = static_cast<int>(get_int(param("assessment_year"), "/assessment_year/value", 1900, 2100));
     ed_->t0_offset = static_cast<int>(get_int(param("t0_offset"), "/t0_offset/value", -5, 5));
@@ -86,7 +86,7 @@ class EditionBuilder {
   }
 
   // A top-level parameter {"value", "mark", "note"}; returns its value.
-  const JNode& param(const char* key) {
+  JNode param(const char* key) {
     std::string ptr = pointer_append("", key);
     const JNode& n = require(root_, key, "");
     ed_->provenance[key] = read_provenance(n, ptr, true);
@@ -110,7 +110,7 @@ class EditionBuilder {
     if (!rh || *rh < 0) fail(ptr + "/rate", rate.to_string() + " must be a non-negative multiple of 0.01");
     ed_->count_rate_h = *rh;
     ed_->count_cap = static_cast<int>(get_int(require(v, "cap", ptr), ptr + "/cap", 0, 100000000));
-    const JNode* g = v.find("gate");
+    auto g = v.find("gate");
     if (g && g->type != JType::null) {
       std::string gp = ptr + "/gate";
       expect(*g, JType::object, gp);
@@ -127,7 +127,7 @@ class EditionBuilder {
       }
       gate.min_covered = static_cast<int>(get_int(require(*g, "min_covered", gp), gp + "/min_covered", 0,
                                                   static_cast<std::int64_t>(gate.affairs.size())));
-      if (auto* c = g->find("counted")) {
+      if (auto c = g->find("counted")) {
         const auto& s = get_string(*c, gp + "/counted");
         if (s == "counted") gate.counted = GateCounted::counted;
         else if (s == "submitted") gate.counted = GateCounted::submitted;
@@ -211,7 +211,7 @@ class EditionBuilder {
       Aspect asp;
       asp.key = get_string(require(n, "key", p), p + "/key");
       if (asp.key.empty()) fail(p + "/key", "must not be empty");
-      if (auto* nm = n.find("name")) asp.name = get_string(*nm, p + "/name");
+      if (auto nm = n.find("name")) asp.name = get_string(*nm, p + "/name");
       const auto& scope = get_string(require(n, "scope", p), p + "/scope");
       int slot;
       if (scope == "region") slot = 0;
@@ -220,7 +220,7 @@ class EditionBuilder {
       if (have[slot]) fail(p + "/scope", "two aspects with scope " + quoted(scope));
       have[slot] = true;
       asp.per_innovation = slot == 1;
-      if (auto* vars = n.find("variables")) {
+      if (auto vars = n.find("variables")) {
         expect(*vars, JType::array, p + "/variables");
         for (std::size_t j = 0; j < vars->items.size(); ++j)
           asp.variables.push_back(get_string(vars->items[j], pointer_append(p + "/variables", j)));
@@ -263,7 +263,7 @@ class EditionBuilder {
       Threshold x;
       x.level = read_level(require(t, "level", tp), tp + "/level");
       x.value = get_decimal(require(t, "value", tp), tp + "/value");
-      if (auto* inc = t.find("inclusive")) x.inclusive = get_bool(*inc, tp + "/inclusive");
+      if (auto inc = t.find("inclusive")) x.inclusive = get_bool(*inc, tp + "/inclusive");
       if (input == InputKind::count && !x.value.is_integer())
         fail(tp + "/value", "a count row takes whole-number thresholds");
       if (!b.thresholds.empty()) {
@@ -312,14 +312,14 @@ class EditionBuilder {
     if (r.aspect == ed_->aspects[0].key) r.aspect_index = 0;
     else if (r.aspect == ed_->aspects[1].key) r.aspect_index = 1;
     else fail(p + "/aspect", quoted(r.aspect) + " is not an aspect of this edition");
-    if (auto* v = n.find("variable")) {
+    if (auto v = n.find("variable")) {
       r.variable = get_string(*v, p + "/variable");
       const auto& vars = ed_->aspects[r.aspect_index].variables;
       if (std::find(vars.begin(), vars.end(), r.variable) == vars.end())
         fail(p + "/variable", quoted(r.variable) + " is not a variable of aspect " + quoted(r.aspect));
     }
-    if (auto* v = n.find("name")) r.name = get_string(*v, p + "/name");
-    if (auto* v = n.find("english")) r.english = get_string(*v, p + "/english");
+    if (auto v = n.find("name")) r.name = get_string(*v, p + "/name");
+    if (auto v = n.find("english")) r.english = get_string(*v, p + "/english");
     Decimal w = get_decimal(require(n, "weight", p), p + "/weight");
     auto wh = w.scaled(2);
     if (!wh || *wh < 0 || *wh % 25 != 0)
@@ -373,7 +373,7 @@ class EditionBuilder {
         if (bi != "count" && bi != "decimal") fail(bp + "/input", quoted(bi) + " is not one of: count, decimal");
         Bands bands = read_bands(v, bp, bi == "count" ? InputKind::count : InputKind::decimal);
         bands.level_labels = v.find("levels") ? read_labels(*v.find("levels"), bp + "/levels") : r.level_labels;
-        r.bases[k] = std::move(bands);
+        r.bases[std::string(k)] = std::move(bands);
       }
       r.default_basis = get_string(require(n, "default_basis", p), p + "/default_basis");
       if (!r.bases.count(r.default_basis))
@@ -383,14 +383,14 @@ class EditionBuilder {
     } else {
       fail(p + "/input", quoted(input) + " is not one of: level, count, decimal, code, years, bases");
     }
-    if (auto* v = n.find("variants")) {
+    if (auto v = n.find("variants")) {
       expect(*v, JType::object, p + "/variants");
       for (const auto& [k, lv] : v->members) {
         std::string vp = pointer_append(p + "/variants", k);
         if (k != "digital" && k != "non_digital") fail(vp, quoted(k) + " is not an innovation kind (digital, non_digital)");
         expect(lv, JType::object, vp);
         check_keys(lv, vp, {"levels"});
-        r.variants[k] = read_labels(require(lv, "levels", vp), vp + "/levels");
+        r.variants[std::string(k)] = read_labels(require(lv, "levels", vp), vp + "/levels");
       }
       r.default_variant = get_string(require(n, "default_variant", p), p + "/default_variant");
       if (!r.variants.count(r.default_variant))
@@ -403,10 +403,10 @@ class EditionBuilder {
 
     const JNode& prov = require(n, "provenance", p);
     expect(prov, JType::object, p + "/provenance");
-    for (const auto& [k, v] : prov.members) r.provenance[k] = read_provenance(v, pointer_append(p + "/provenance", k), false);
+    for (const auto& [k, v] : prov.members) r.provenance[std::string(k)] = read_provenance(v, pointer_append(p + "/provenance", k), false);
     for (const auto& k : needs)
       if (!r.provenance.count(k)) fail(p + "/provenance", "missing provenance for " + quoted(k));
-    if (auto* ev = n.find("evidence")) r.evidence = read_evidence(*ev, p + "/evidence", r);
+    if (auto ev = n.find("evidence")) r.evidence = read_evidence(*ev, p + "/evidence", r);
     return r;
   }
 
@@ -471,8 +471,8 @@ class EditionBuilder {
           level = read_level(v, ip);
           if (level <= ed_->level_min) fail(ip, "a kind must support a level above " + std::to_string(ed_->level_min));
         }
-        ev.kinds.push_back(k);
-        ev.kind_level[k] = level;
+        ev.kinds.emplace_back(k);
+        ev.kind_level[std::string(k)] = level;
       }
     } else {
       ev.kinds = read_kind_list(kinds, kp, nullptr);
@@ -527,8 +527,8 @@ class EditionBuilder {
     else if (sev == "warning") x.severity = Severity::warning;
     else if (sev == "info") x.severity = Severity::info;
     else fail(p + "/severity", quoted(sev) + " is not one of: error, warning, info");
-    if (auto* k = n.find("kinds")) x.kinds = read_kind_list(*k, p + "/kinds", &ev.kinds);
-    if (auto* k = n.find("innovation_kinds")) {
+    if (auto k = n.find("kinds")) x.kinds = read_kind_list(*k, p + "/kinds", &ev.kinds);
+    if (auto k = n.find("innovation_kinds")) {
       expect(*k, JType::array, p + "/innovation_kinds");
       for (std::size_t i = 0; i < k->items.size(); ++i) {
         const auto& s = get_string(k->items[i], pointer_append(p + "/innovation_kinds", i));
@@ -568,7 +568,7 @@ class EditionBuilder {
         x.from = read_relative_year(require(n, "from", p), p + "/from");
         x.to = read_relative_year(require(n, "to", p), p + "/to");
         if (x.from < x.to) fail(p + "/from", "the window starts after it ends");
-        if (auto* f = n.find("field")) {
+        if (auto f = n.find("field")) {
           const auto& s = get_string(*f, p + "/field");
           if (s == "year") x.on_year = true;
           else if (s != "date") fail(p + "/field", quoted(s) + " is not one of: date, year");
@@ -618,7 +618,7 @@ class EditionBuilder {
       rule.level = read_level(require(x, "level", rp), rp + "/level");
       int ops = 0;
       for (auto [key, op] : {std::pair{"all", YearRule::Op::all}, std::pair{"any", YearRule::Op::any}}) {
-        if (auto* a = x.find(key)) {
+        if (auto a = x.find(key)) {
           ++ops;
           rule.op = op;
           std::string ap = rp + "/" + key;
@@ -634,7 +634,7 @@ class EditionBuilder {
       }
       for (auto [key, op] : {std::pair{"min_count", YearRule::Op::min_count},
                              std::pair{"min_consecutive", YearRule::Op::min_consecutive}}) {
-        if (auto* a = x.find(key)) {
+        if (auto a = x.find(key)) {
           ++ops;
           rule.op = op;
           rule.count = static_cast<int>(get_int(*a, rp + "/" + key, 1, 10));
@@ -670,7 +670,8 @@ class EditionBuilder {
 EditionPtr parse_edition(const std::string& json_text, const std::string& source) {
   try {
     JsonLimits limits;
-    JNode root = parse_document(json_text, limits);
+    const JDoc doc = parse_document(json_text, limits);
+    const JNode root = doc.root();
     return EditionBuilder(root).build();
   } catch (const InputError& e) {
     throw e.located(source.empty() ? "<edition>" : source, 0, 0);
