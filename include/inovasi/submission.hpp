@@ -80,6 +80,9 @@ struct ParseLimits {
   std::size_t max_document_bytes = 64u << 20;  // one record
   std::size_t max_innovations = 10000;          // per region
   std::size_t max_evidence_items = 200;         // per answer
+  // Whatever max_innovations says, a region holds at most this many (innovations are counted
+  // in int, and edition loading proves the innovation sums exact up to this count).
+  static constexpr std::size_t kMaxInnovationsCeiling = 2147483647;
 };
 
 struct ParseOptions {

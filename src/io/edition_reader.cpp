@@ -8,6 +8,7 @@
 #include "io/jread.hpp"
 #include "scoring/rules.hpp"
 #include "io/json_dom.hpp"
+#include "inovasi/submission.hpp"
 
 namespace inovasi {
 
@@ -16,6 +17,31 @@ const std::vector<std::pair<std::string_view, std::string_view>>& embedded_editi
 }
 
 using namespace detail;
+
+namespace {
+
+// The engine's exact range (see EditionBuilder::check_exact_range), in hundredths of a point:
+// a region's maximum total (and so its government points and count points) at most 2^40
+// (about 11 billion points), one innovation's maximum at most 2^31 (about 21 million points),
+// so that kMaxInnovations of them sum within int64.
+constexpr std::int64_t kMaxTotalH = std::int64_t(1) << 40;
+constexpr std::int64_t kMaxInnovationH = std::int64_t(1) << 31;
+constexpr std::int64_t kMaxInnovations = ParseLimits::kMaxInnovationsCeiling;
+static_assert(static_cast<int128>(kMaxInnovationH) * kMaxInnovations < (static_cast<int128>(1) << 63));
+
+std::string show_h(int128 h) {
+  std::string s;
+  int128 whole = h / 100;
+  do {
+    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(whole % 10)));
+    whole /= 10;
+  } while (whole > 0);
+  const int frac = static_cast<int>(h % 100);
+  if (frac) s += "." + std::string(frac < 10 ? "0" : "") + std::to_string(frac);
+  return s;
+}
+
+}  // namespace
 
 class EditionBuilder {
  public:
@@ -63,6 +89,7 @@ class EditionBuilder {
           {{"rejected", RevisionAs::rejected}, {"accepted", RevisionAs::accepted}, {"ignored", RevisionAs::ignored}});
     read_aspects();
     read_rows();
+    check_exact_range();
     check_max_total();
     return e;
   }
@@ -110,6 +137,10 @@ class EditionBuilder {
     if (!rh || *rh < 0) fail(ptr + "/rate", rate.to_string() + " must be a non-negative multiple of 0.01");
     ed_->count_rate_h = *rh;
     ed_->count_cap = static_cast<int>(get_int(require(v, "cap", ptr), ptr + "/cap", 0, 100000000));
+    const int128 count_max = static_cast<int128>(ed_->count_rate_h) * ed_->count_cap;
+    if (count_max > kMaxTotalH)
+      fail(ptr + "/rate", "rate × cap = " + show_h(count_max) + " count points, above the " + show_h(kMaxTotalH) +
+                              " points a region's total may reach to be scored exactly");
     auto g = v.find("gate");
     if (g && g->type != JType::null) {
       std::string gp = ptr + "/gate";
@@ -645,24 +676,49 @@ class EditionBuilder {
     }
   }
 
+  // Every product the engine forms from an edition must be exact: each row's weight × the top
+  // level, the aspects' sums, rate × cap (in read_count_points) and the maximum total are
+  // computed here in 128 bits and bounded so that the scoring arithmetic cannot wrap: one
+  // innovation's points (int64 sums of up to kMaxInnovations innovations in score() and the batch
+  // kernel), the government points and count points (int64), and the divisor × totals and IID
+  // fractions of scoring/rules.hpp and scoring.cpp (int128: at most 2^31 × 2^41 before the
+  // ×10000 of the IID and the cross products of points at risk, well inside 2^127).
+  void check_exact_range() {
+    int128 gov = 0, inv = 0;
+    for (std::size_t i = 0; i < ed_->rows.size(); ++i) {
+      const Row& r = ed_->rows[i];
+      const std::string wp = pointer_append("/rows", i) + "/weight";
+      const int128 top = static_cast<int128>(r.weight_h) * ed_->level_max;
+      int128& sum = r.aspect_index == 0 ? gov : inv;
+      const int128 bound = r.aspect_index == 0 ? kMaxTotalH : kMaxInnovationH;
+      sum += top;  // weight_h < 2^63 and level_max ≤ 2^8: no row can wrap a 128-bit sum
+      if (sum > bound)
+        fail(wp, std::string(r.aspect_index == 0 ? "the government rows' maximum" : "one innovation's maximum") +
+                     " (weights × level " + std::to_string(ed_->level_max) + ", up to this row) reaches " +
+                     show_h(sum) + " points, above the " + show_h(bound) + " the engine scores exactly" +
+                     (r.aspect_index == 0 ? "" : " (summed over up to " + std::to_string(kMaxInnovations) +
+                                                     " innovations in 64 bits)"));
+    }
+  }
+
   void check_max_total() {
-    const JNode& v = param("max_total");
+    const JNode v = param("max_total");
     Decimal m = get_decimal(v, "/max_total/value");
     auto mh = m.scaled(2);
     if (!mh || *mh <= 0) fail("/max_total/value", "must be a positive number with at most 2 decimals");
-    std::int64_t sum = ed_->max_government_h() + ed_->max_innovation_h() +
-                       ed_->count_rate_h * ed_->count_cap;
-    if (*mh != sum) {
-      auto show = [](std::int64_t h) {
-        std::string s = std::to_string(h / 100);
-        if (h % 100) s += "." + std::string(h % 100 < 10 ? "0" : "") + std::to_string(h % 100);
-        return s;
-      };
+    // Each part is bounded by check_exact_range and read_count_points: the sum is exact.
+    const int128 count = static_cast<int128>(ed_->count_rate_h) * ed_->count_cap;
+    const int128 sum = static_cast<int128>(ed_->max_government_h()) + ed_->max_innovation_h() + count;
+    if (sum > kMaxTotalH)
+      fail("/max_total/value", "government " + show_h(ed_->max_government_h()) + " + innovation " +
+                                   show_h(ed_->max_innovation_h()) + " + count points " + show_h(count) + " = " +
+                                   show_h(sum) + " points, above the " + show_h(kMaxTotalH) +
+                                   " a region's total may reach to be scored exactly");
+    if (*mh != sum)
       fail("/max_total/value", m.to_string() + " does not match the weights: government " +
-                                   show(ed_->max_government_h()) + " + innovation " +
-                                   show(ed_->max_innovation_h()) + " + count points " +
-                                   show(ed_->count_rate_h * ed_->count_cap) + " = " + show(sum));
-    }
+                                   show_h(ed_->max_government_h()) + " + innovation " +
+                                   show_h(ed_->max_innovation_h()) + " + count points " + show_h(count) + " = " +
+                                   show_h(sum));
     ed_->max_total_h = *mh;
   }
 };

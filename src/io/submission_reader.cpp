@@ -300,9 +300,10 @@ class Parser {
     else s.government.assign(ed_.rows.size(), Answer{});
     if (auto inv = root.find("innovations")) {
       expect(*inv, JType::array, "/innovations");
-      if (inv->items.size() > limits_.max_innovations)
+      const std::size_t max = std::min(limits_.max_innovations, ParseLimits::kMaxInnovationsCeiling);
+      if (inv->items.size() > max)
         fail("/innovations", std::to_string(inv->items.size()) + " innovations exceed the limit of " +
-                                 std::to_string(limits_.max_innovations) + " per region");
+                                 std::to_string(max) + " per region");
       std::map<std::string, std::size_t> ids;
       s.innovations.reserve(inv->items.size());
       for (std::size_t i = 0; i < inv->items.size(); ++i) {
