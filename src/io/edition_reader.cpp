@@ -737,9 +737,20 @@ EditionPtr parse_edition(const std::string& json_text, const std::string& source
 EditionPtr load_edition_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("", "cannot read edition file (missing or unreadable)", path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_edition(ss.str(), path);
+  // The limit is checked while reading: /dev/zero or a huge file stops at it, not at the
+  // memory's end.
+  const std::size_t limit = JsonLimits{}.max_bytes;
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (text.size() + got > limit)
+      throw InputError("", "edition file larger than the limit of " + std::to_string(limit) +
+                               " bytes (64 MiB, the size limit of an edition)", path);
+    text.append(buf, got);
+  }
+  if (in.bad()) throw InputError("", "cannot read edition file (read error; a directory?)", path);
+  return parse_edition(text, path);
 }
 
 std::vector<std::string> builtin_edition_names() {

@@ -83,10 +83,39 @@ std::int64_t round_hundredths(int128 num, int128 den, Rounding mode) {
 namespace {
 
 
+// A region's score lists at most this many findings; the rest are counted, by rule, in one
+// last finding ("findings_omitted"), so memory stays in proportion to the input however many
+// findings a hostile record provokes (200 evidence items on every answer of 10,000
+// innovations). Severities and levels never depend on the list: has_error is per answer.
+constexpr std::size_t kMaxListedFindings = 10000;
+
+struct Omitted {
+  std::size_t total = 0;
+  Severity worst = Severity::info;
+  std::map<std::string, std::size_t> by_rule;
+  void count(const Finding& f) {
+    ++total;
+    worst = std::max(worst, f.severity);
+    ++by_rule[f.rule];
+  }
+};
+
+// Where score_core's findings go: listed up to the limit (or not at all on the reference pass).
+struct FindingSink {
+  std::vector<Finding>& out;
+  bool keep;
+  Omitted omitted;
+  void add(Finding&& f) {
+    if (!keep) return;
+    if (out.size() < kMaxListedFindings) out.push_back(std::move(f));
+    else omitted.count(f);
+  }
+};
+
 // The level an answer keeps under a policy, from its pre-validation check (methodology §6).
 // Policies only ever lower a claim; they change points, never n or the count gate.
 int apply_policy(const Answer& a, const Row& row, const Edition& ed, const AnswerCheck& chk, Policy policy,
-                 const std::string& innovation, std::vector<Finding>& findings) {
+                 const std::string& innovation, FindingSink& findings) {
   const int claimed = a.level;
   if (policy == Policy::self_assessed || claimed == ed.level_min) return claimed;
   const int supported = std::min(claimed, chk.supported);
@@ -115,13 +144,13 @@ int apply_policy(const Answer& a, const Row& row, const Edition& ed, const Answe
         }
       }
       if (!any_verdict) {
-        findings.push_back({chk.pointer, row.key, innovation, -1, "unassessed", Severity::info,
+        findings.add({chk.pointer, row.key, innovation, -1, "unassessed", Severity::info,
                             "no assessor verdict on this answer: scored as under the supported policy (level " +
                                 std::to_string(supported) + ")"});
         return supported;
       }
       if (!any_accepted) {
-        findings.push_back({chk.pointer, row.key, innovation, -1, "assessor_rejected", Severity::error,
+        findings.add({chk.pointer, row.key, innovation, -1, "assessor_rejected", Severity::error,
                             std::string("every assessed evidence item was rejected") +
                                 (ed.revision_counts_as == RevisionAs::rejected ? " or sent back for revision" : "") +
                                 ": level " + std::to_string(ed.level_min)});
@@ -144,18 +173,30 @@ struct Core {
 struct Checks {
   std::vector<AnswerCheck> government;
   std::vector<std::vector<AnswerCheck>> innovations;  // empty for drafts and rejected
+  Omitted omitted;  // findings beyond the listing limit
 };
 
 Checks run_checks(const Submission& sub) {
   const Edition& ed = *sub.edition;
   Checks c;
   c.government.resize(ed.rows.size());
-  for (int idx : ed.government_rows) c.government[idx] = check_answer(sub, -1, idx);
+  // Findings past the listing limit are only counted (score_core would not list them either:
+  // it lists in this order, with its own findings in between).
+  std::size_t listed = 0;
+  auto trim = [&](AnswerCheck&& chk) {
+    const std::size_t keep = std::min(chk.findings.size(), kMaxListedFindings - listed);
+    for (std::size_t i = keep; i < chk.findings.size(); ++i) c.omitted.count(chk.findings[i]);
+    chk.findings.resize(keep);
+    chk.findings.shrink_to_fit();
+    listed += keep;
+    return std::move(chk);
+  };
+  for (int idx : ed.government_rows) c.government[idx] = trim(check_answer(sub, -1, idx));
   c.innovations.resize(sub.innovations.size());
   for (std::size_t j = 0; j < sub.innovations.size(); ++j) {
     if (sub.innovations[j].status != Status::submitted) continue;
     c.innovations[j].resize(ed.rows.size());
-    for (int idx : ed.innovation_rows) c.innovations[j][idx] = check_answer(sub, static_cast<int>(j), idx);
+    for (int idx : ed.innovation_rows) c.innovations[j][idx] = trim(check_answer(sub, static_cast<int>(j), idx));
   }
   return c;
 }
@@ -177,6 +218,7 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
   s.province = sub.region.province;
   s.edition = ed.name;
   s.policy = policy;
+  FindingSink sink{s.findings, findings, {}};
 
   // Government aspect.
   for (int idx : ed.government_rows) {
@@ -184,10 +226,10 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
     const Answer& a = sub.government[idx];
     const AnswerCheck& chk = checks.government[idx];
     if (findings) {
-      if (row.mandatory && a.level == 0) s.findings.push_back(mandatory_finding("/government/" + row.key, row, "", a));
-      s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
+      if (row.mandatory && a.level == 0) sink.add(mandatory_finding("/government/" + row.key, row, "", a));
+      for (const auto& f : chk.findings) sink.add(Finding(f));
     }
-    int level = apply_policy(a, row, ed, chk, policy, "", s.findings);
+    int level = apply_policy(a, row, ed, chk, policy, "", sink);
     RowScore rs{idx, a.level, level, row.weight_h * level, row.weight_h * a.level};
     s.government_h += rs.points_h;
     if (breakdown) s.government.push_back(rs);
@@ -225,11 +267,12 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
       if (!rejected) {
         if (row.mandatory && a.level == 0) {
           missing_mandatory = true;
-          if (findings) s.findings.push_back(mandatory_finding(base + row.key, row, inv.id, a));
+          if (findings) sink.add(mandatory_finding(base + row.key, row, inv.id, a));
         }
         const AnswerCheck& chk = checks.innovations[inv_i][idx];
-        if (findings) s.findings.insert(s.findings.end(), chk.findings.begin(), chk.findings.end());
-        level = apply_policy(a, row, ed, chk, policy, inv.id, s.findings);
+        if (findings)
+          for (const auto& f : chk.findings) sink.add(Finding(f));
+        level = apply_policy(a, row, ed, chk, policy, inv.id, sink);
       }
       // A rejected innovation scores 0 under every policy, whatever it claims.
       RowScore rs{idx, a.level, level, row.weight_h * level, rejected ? 0 : row.weight_h * a.level};
@@ -245,6 +288,19 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
     if (breakdown) s.innovations.push_back(std::move(is));
   }
   s.innovations_counted = n;
+  if (findings) {
+    Omitted all = sink.omitted;
+    all.total += checks.omitted.total;
+    all.worst = std::max(all.worst, checks.omitted.worst);
+    for (const auto& [rule, k] : checks.omitted.by_rule) all.by_rule[rule] += k;
+    if (all.total > 0) {
+      std::string list;
+      for (const auto& [rule, k] : all.by_rule) list += (list.empty() ? "" : ", ") + rule + " " + std::to_string(k);
+      s.findings.push_back({"", "", "", -1, "findings_omitted", all.worst,
+                            std::to_string(all.total) + " more findings are not listed (a region lists at most " +
+                                std::to_string(kMaxListedFindings) + "): " + list});
+    }
+  }
   bool gate_open = true;
   if (ed.gate) {
     s.gate_applies = true;
