@@ -3,8 +3,8 @@ at most at 8 x the record's bytes + 64 MiB above the interpreter's own baseline 
 with a tiny record), whatever the record's shape: a long array of zeros in an ignored x- field,
 nesting down to the depth limit, many small keys, evidence-heavy innovations.
 
-Each record is generated in tmp_path and scored in a child process of its own; the child's peak
-resident set comes from os.wait4 (ru_maxrss of that child alone, not of every child so far).
+Each record is generated in tmp_path and scored in a process of its own, started by a small
+wrapper that reports that process's peak resident set (RUSAGE_CHILDREN of the wrapper).
 """
 
 import json
@@ -55,15 +55,23 @@ SHAPES = {
 }
 
 
+# The wrapper runs the command as its own child and reports that child's peak RSS. A direct
+# child of pytest would not do: ru_maxrss survives exec, so a child forked from a large pytest
+# process starts at pytest's size. The wrapper is small when it forks.
+WRAPPER = (
+    "import resource, subprocess, sys\n"
+    "with open(sys.argv[1], 'wb') as out:\n"
+    "    rc = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.DEVNULL).returncode\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)\n"
+)
+
+
 def peak_rss(path, out):
-    """(peak RSS in bytes, exit status) of `inovasi score path` in a child of its own."""
-    with open(out, "wb") as sink:
-        child = subprocess.Popen([sys.executable, "-m", "inovasi", "score", str(path)], stdout=sink,
-                                 stderr=subprocess.PIPE, env=os.environ.copy())
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-        child.stderr.close()
-    return usage.ru_maxrss * 1024, child.returncode  # ru_maxrss is in KiB on Linux
+    """(peak RSS in bytes, exit status) of `inovasi score path`, in a process of its own."""
+    p = subprocess.run([sys.executable, "-c", WRAPPER, str(out), sys.executable, "-m", "inovasi", "score", str(path)],
+                       capture_output=True, text=True, check=True, env=os.environ.copy())
+    kib, rc = map(int, p.stdout.split())
+    return kib * 1024, rc  # ru_maxrss is in KiB on Linux
 
 
 @pytest.fixture(scope="module")
