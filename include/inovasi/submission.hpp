@@ -80,6 +80,9 @@ struct ParseLimits {
   std::size_t max_document_bytes = 64u << 20;  // one record
   std::size_t max_innovations = 10000;          // per region
   std::size_t max_evidence_items = 200;         // per answer
+  // All answers of a region together: an evidence item takes ~300 bytes parsed (from 15 bytes
+  // of input, {"kind":"sop"}), so this keeps a region's evidence within ~30 MB.
+  std::size_t max_region_evidence_items = 100000;
   // Whatever max_innovations says, a region holds at most this many (innovations are counted
   // in int, and edition loading proves the innovation sums exact up to this count).
   static constexpr std::size_t kMaxInnovationsCeiling = 2147483647;

@@ -208,6 +208,11 @@ class Parser {
       if (ev->items.size() > limits_.max_evidence_items)
         fail(p + "/evidence", std::to_string(ev->items.size()) + " evidence items exceed the limit of " +
                                   std::to_string(limits_.max_evidence_items));
+      if (ev->items.size() > limits_.max_region_evidence_items - evidence_seen_)
+        fail(pointer_append(p + "/evidence", limits_.max_region_evidence_items - evidence_seen_),
+             "the region's evidence items exceed the limit of " +
+                 std::to_string(limits_.max_region_evidence_items) + " per region (all answers together)");
+      evidence_seen_ += ev->items.size();
       a.evidence.reserve(ev->items.size());  // exactly: no doubling slack on 200 items
       for (std::size_t i = 0; i < ev->items.size(); ++i)
         a.evidence.push_back(parse_item(ev->items[i], pointer_append(p + "/evidence", i), r));
@@ -323,6 +328,7 @@ class Parser {
  private:
   const Edition& ed_;
   const ParseLimits& limits_;
+  mutable std::size_t evidence_seen_ = 0;  // evidence items of the region so far
 };
 
 Submission build(const JNode& root, const ParseOptions& opt) {

@@ -476,4 +476,21 @@ TEST(ExactRange, OneQuarterPointMoreIsRefusedWhereItIs) {
   EXPECT_TRUE(test::contains(e->message(), "21474837")) << e->what();
 }
 
+TEST(Limits, RegionEvidenceItemsAreCountedAcrossAnswers) {
+  // Three answers of two items each under a region limit of 5: the third answer's second item
+  // is the first beyond it.
+  const std::string items = R"([{"kind":"regional_law"},{"kind":"regional_law"}])";
+  const std::string text = kHead + R"(,"innovations":[{"id":"a","status":"submitted","answers":{"16":{"level":2,"evidence":)" +
+                           items + R"(}}},{"id":"b","status":"submitted","answers":{"16":{"level":2,"evidence":)" + items +
+                           R"(},"17":{"value":3,"evidence":)" + items + "}}}]}";
+  ParseOptions opt;
+  opt.limits.max_region_evidence_items = 6;
+  EXPECT_NO_THROW(parse_submission(text, opt));
+  opt.limits.max_region_evidence_items = 5;
+  auto e = must_fail(text, opt);
+  EXPECT_EQ(e.pointer(), "/innovations/1/answers/17/evidence/1");
+  EXPECT_TRUE(test::contains(e.message(), "exceed the limit of 5 per region")) << e.what();
+  EXPECT_EQ(ParseLimits{}.max_region_evidence_items, 100000u);
+}
+
 }  // namespace

@@ -1,7 +1,8 @@
 """Memory per record is bounded: `inovasi score FILE` on one adversarial record of 20-40 MiB peaks
 at most at 8 x the record's bytes + 64 MiB above the interpreter's own baseline (measured here
 with a tiny record), whatever the record's shape: a long array of zeros in an ignored x- field,
-nesting down to the depth limit, many small keys, evidence-heavy innovations.
+nesting down to the depth limit, many small keys, evidence-heavy innovations, the most
+evidence items a region may hold (and a record beyond that, refused within the bound).
 
 Each record is generated in tmp_path and scored in a process of its own, started by a small
 wrapper that reports that process's peak resident set (RUSAGE_CHILDREN of the wrapper).
@@ -45,7 +46,9 @@ def evidence(size, item):
     return HEAD + ',"innovations":[' + ",".join(one % i for i in range(count)) + "]}\n"
 
 
-FULL_ITEM = '{"kind":"budget_document","file":"a.pdf","year":2024,"highlighted":true}'
+# ~210 bytes: 20 MiB of them stay under the 100,000 evidence items a region may hold.
+FULL_ITEM = ('{"kind":"budget_document","file":"' + "dokumen-pelaksanaan-anggaran-" * 4 +
+             'a.pdf","date":"2024-03-01","year":2024,"highlighted":true,"signed":true,"verdict":"accepted"}')
 
 SHAPES = {
     "zeros-in-x-field": lambda: zeros(40 * MIB),
@@ -100,11 +103,50 @@ def test_peak_rss_is_within_the_bound(shape, baseline, tmp_path):
     assert rss <= bound, f"{shape}: peak {rss / MIB:.0f} MiB for {size / MIB:.0f} MiB (bound {bound / MIB:.0f} MiB)"
 
 
-@pytest.mark.xfail(strict=True, reason="known gap: a 15-byte evidence item ({\"kind\":\"sop\"}) takes ~300 bytes "
-                                       "as an EvidenceItem; needs a compact item or a per-region item limit")
-def test_minimal_evidence_items_are_within_the_bound(baseline, tmp_path):
+def evidence_items(count, item='{"kind":"sop"}'):
+    """One innovation per 200 items, 200 on each answer: `count` evidence items in all."""
+    edition = json.loads((ROOT / "editions" / "iid-2026.json").read_text(encoding="utf-8"))
+    scope = edition["aspects"][1]["key"]
+    rows = [r["key"] for r in edition["rows"] if r["aspect"] == scope]
+    answer = '{"level":1,"evidence":[' + ",".join([item] * 200) + "]}"
+    invs, i = [], 0
+    while count > 0:
+        answers = ",".join('"%s":%s' % (k, answer) for k in rows[:max(1, min(len(rows), count // 200))])
+        count -= 200 * max(1, min(len(rows), count // 200))
+        invs.append('{"id":"i%d","status":"submitted","answers":{%s}}' % (i, answers))
+        i += 1
+    return HEAD + ',"innovations":[' + ",".join(invs) + "]}\n"
+
+
+def test_minimal_evidence_items_up_to_the_region_limit(baseline, tmp_path):
+    # 15-byte items ({"kind":"sop"}) take ~300 bytes each parsed: a region holds at most
+    # 100,000 of them (ParseLimits::max_region_evidence_items), scored within the bound ...
+    path = tmp_path / "region-limit.json"
+    path.write_text(evidence_items(100000), encoding="utf-8")
+    size = path.stat().st_size
+    out = tmp_path / "out.jsonl"
+    rss, rc = peak_rss(path, out)
+    assert rc == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["region"] == "95.08"
+    assert rss <= 8 * size + 64 * MIB + baseline, f"peak {rss / MIB:.0f} MiB for {size / MIB:.1f} MiB"
+
+
+def test_minimal_evidence_items_beyond_the_region_limit_are_refused_within_the_bound(baseline, tmp_path):
+    # ... and 20 MiB of them (1.3 million) are refused while building, not after.
     path = tmp_path / "minimal-evidence.json"
     path.write_text(evidence(20 * MIB, '{"kind":"sop"}'), encoding="utf-8")
+    size = path.stat().st_size
+    rss, rc = peak_rss(path, tmp_path / "out.jsonl")
+    assert rc == 2
+    assert rss <= 8 * size + 64 * MIB + baseline, f"peak {rss / MIB:.0f} MiB for {size / MIB:.0f} MiB"
+
+
+@pytest.mark.xfail(strict=True, reason="known gap: ~10 KB per innovation (answers for every edition row, a check per "
+                                       "answer, two score passes) against 35 bytes of input")
+def test_many_minimal_innovations_are_within_the_bound(baseline, tmp_path):
+    path = tmp_path / "innovations.json"
+    path.write_text(HEAD + ',"innovations":[' + ",".join('{"id":"%d","status":"submitted"}' % i
+                                                         for i in range(10000)) + "]}\n", encoding="utf-8")
     size = path.stat().st_size
     rss, rc = peak_rss(path, tmp_path / "out.jsonl")
     assert rc == 0
