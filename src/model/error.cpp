@@ -17,7 +17,11 @@ void append_printable(std::string& out, const std::string& s) {
   };
   const auto* b = reinterpret_cast<const unsigned char*>(s.data());
   const std::size_t n = s.size();
-  for (std::size_t i = 0; i < n;) {
+  // Most messages are printable ASCII: one scan, one append.
+  std::size_t plain = 0;
+  while (plain < n && b[plain] >= 0x20 && b[plain] < 0x7F) ++plain;
+  out.append(s, 0, plain);
+  for (std::size_t i = plain; i < n;) {
     unsigned c = b[i];
     if (c < 0x80) {
       if (c < 0x20 || c == 0x7F) u(c);
