@@ -15,15 +15,16 @@ __extension__ typedef __int128 int128;
 class Decimal {
  public:
   Decimal() = default;  // zero
-  // Parses JSON number syntax (-?digits[.digits][e[+-]digits]). Returns nullopt on bad syntax
-  // or when the magnitude is beyond a double's range (1e400).
+  // Parses JSON number syntax (-?digits[.digits][e[+-]digits]) exactly: 0.1e1 is 1, 100e-2 is
+  // 1, 1e-401 is 1e-401 (not zero). Returns nullopt on bad syntax, when the magnitude is beyond
+  // a double's range (1e400), below 1e-1000000, or with more than 400 significant digits.
   static std::optional<Decimal> parse(std::string_view text);
   static Decimal from_int(std::int64_t v);
 
   bool is_zero() const noexcept { return digits_.empty(); }
   bool negative() const noexcept { return negative_; }
   bool is_integer() const noexcept { return is_zero() || exponent_ >= 0; }
-  // value × 10^scale as an integer, if exact and it fits.
+  // value × 10^scale as an integer, if exact and it fits int64 (the whole range).
   std::optional<std::int64_t> scaled(int scale) const;
   double to_double() const;
   std::string to_string() const;  // canonical, e.g. "8.17", "-50.33", "200"

@@ -4,9 +4,13 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace inovasi {
 
+// what() is "source:line:column: pointer: message" with every part made printable (controls,
+// NUL, bidirectional marks as \uXXXX, bytes that are not UTF-8 as \xNN), so a hostile key can
+// neither cut nor forge it; pointer(), message() and source() are exact.
 class InputError : public std::runtime_error {
  public:
   InputError(std::string pointer, std::string message, std::string source = {},
@@ -28,7 +32,7 @@ class InputError : public std::runtime_error {
 };
 
 // Appends one reference token to a JSON Pointer, escaping '~' and '/'.
-std::string pointer_append(const std::string& pointer, const std::string& token);
+std::string pointer_append(const std::string& pointer, std::string_view token);
 std::string pointer_append(const std::string& pointer, std::size_t index);
 
 }  // namespace inovasi

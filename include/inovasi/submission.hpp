@@ -80,6 +80,12 @@ struct ParseLimits {
   std::size_t max_document_bytes = 64u << 20;  // one record
   std::size_t max_innovations = 10000;          // per region
   std::size_t max_evidence_items = 200;         // per answer
+  // All answers of a region together: an evidence item takes ~300 bytes parsed (from 15 bytes
+  // of input, {"kind":"sop"}), so this keeps a region's evidence within ~30 MB.
+  std::size_t max_region_evidence_items = 100000;
+  // Whatever max_innovations says, a region holds at most this many (innovations are counted
+  // in int, and edition loading proves the innovation sums exact up to this count).
+  static constexpr std::size_t kMaxInnovationsCeiling = 2147483647;
 };
 
 struct ParseOptions {
@@ -94,8 +100,11 @@ struct ParseOptions {
 Submission parse_submission(const std::string& json_text, const ParseOptions& options = {});
 
 // A sequence of JSON values (one pretty-printed object, or JSON Lines), read one record at a
-// time so memory stays bounded by the largest record. Each record is validated on its own; a
-// syntax error that makes the rest unreadable ends the sequence after reporting it.
+// time so memory stays bounded by the largest record. Each record is validated on its own.
+// After a syntax error, reading resumes at the line after the one where the bad record starts
+// (whatever that line begins with), so every line ends as a record or in a reported error; a
+// pretty-printed object with a syntax error has each of its later lines read (and reported)
+// as records of their own.
 struct RecordResult {
   std::size_t index = 0;             // 0-based record number
   std::size_t line = 0, column = 0;  // where the record starts (1-based)

@@ -9,6 +9,7 @@
 #include "scoring/rules.hpp"
 #include "io/json_dom.hpp"
 #include "model/relative_year.hpp"
+#include "inovasi/submission.hpp"
 
 namespace inovasi {
 
@@ -17,6 +18,34 @@ const std::vector<std::pair<std::string_view, std::string_view>>& embedded_editi
 }
 
 using namespace detail;
+
+namespace {
+
+// The engine's exact range (see EditionBuilder::check_exact_range), in hundredths of a point:
+// a region's maximum total (and so its government points and count points) at most 2^40
+// (about 11 billion points), one innovation's maximum at most 2^31 (about 21 million points),
+// so that kMaxInnovations of them sum within int64.
+constexpr std::int64_t kMaxTotalH = std::int64_t(1) << 40;
+constexpr std::int64_t kMaxInnovationH = std::int64_t(1) << 31;
+constexpr std::int64_t kMaxInnovations = ParseLimits::kMaxInnovationsCeiling;
+static_assert(static_cast<int128>(kMaxInnovationH) * kMaxInnovations < (static_cast<int128>(1) << 63));
+
+// Hundredths as text: the one formatter (hundredths_text_short) wherever the value fits an
+// int64; the products this file bounds may not.
+std::string show_h(int128 h) {
+  if (h >= INT64_MIN && h <= INT64_MAX) return hundredths_text_short(static_cast<std::int64_t>(h));
+  std::string s;
+  int128 whole = h / 100;
+  do {
+    s.insert(s.begin(), static_cast<char>('0' + static_cast<int>(whole % 10)));
+    whole /= 10;
+  } while (whole > 0);
+  const int frac = static_cast<int>(h % 100);
+  if (frac) s += "." + std::string(frac < 10 ? "0" : "") + std::to_string(frac);
+  return s;
+}
+
+}  // namespace
 
 class EditionBuilder {
  public:
@@ -36,8 +65,8 @@ class EditionBuilder {
       fail("/format", quoted(fmt) + " is not a supported edition format (expected \"inovasi-edition/1\")");
     ed_->name = get_string(require(root_, "name", ""), "/name");
     if (ed_->name.empty()) fail("/name", "must not be empty");
-    if (auto* t = root_.find("title")) ed_->title = get_string(*t, "/title");
-    if (auto* t = root_.find("description")) ed_->description = get_string(*t, "/description");
+    if (auto t = root_.find("title")) ed_->title = get_string(*t, "/title");
+    if (auto t = root_.find("description")) ed_->description = get_string(*t, "/description");
 
     ed_->assessment_year = static_cast<int>(get_int(param("assessment_year"), "/assessment_year/value", 1900, 2100));
     ed_->t0_offset = static_cast<int>(get_int(param("t0_offset"), "/t0_offset/value", -5, 5));
@@ -64,6 +93,7 @@ class EditionBuilder {
           {{"rejected", RevisionAs::rejected}, {"accepted", RevisionAs::accepted}, {"ignored", RevisionAs::ignored}});
     read_aspects();
     read_rows();
+    check_exact_range();
     check_max_total();
     return e;
   }
@@ -87,7 +117,7 @@ class EditionBuilder {
   }
 
   // A top-level parameter {"value", "mark", "note"}; returns its value.
-  const JNode& param(const char* key) {
+  JNode param(const char* key) {
     std::string ptr = pointer_append("", key);
     const JNode& n = require(root_, key, "");
     ed_->provenance[key] = read_provenance(n, ptr, true);
@@ -123,7 +153,11 @@ class EditionBuilder {
     if (!rh || *rh < 0) fail(ptr + "/rate", rate.to_string() + " must be a non-negative multiple of 0.01");
     ed_->count_rate_h = *rh;
     ed_->count_cap = static_cast<int>(get_int(require(v, "cap", ptr), ptr + "/cap", 0, 100000000));
-    const JNode* g = v.find("gate");
+    const int128 count_max = static_cast<int128>(ed_->count_rate_h) * ed_->count_cap;
+    if (count_max > kMaxTotalH)
+      fail(ptr + "/rate", "rate × cap = " + show_h(count_max) + " count points, above the " + show_h(kMaxTotalH) +
+                              " points a region's total may reach to be scored exactly");
+    auto g = v.find("gate");
     if (g && g->type != JType::null) {
       std::string gp = ptr + "/gate";
       expect(*g, JType::object, gp);
@@ -140,7 +174,7 @@ class EditionBuilder {
       }
       gate.min_covered = static_cast<int>(get_int(require(*g, "min_covered", gp), gp + "/min_covered", 0,
                                                   static_cast<std::int64_t>(gate.affairs.size())));
-      if (auto* c = g->find("counted")) {
+      if (auto c = g->find("counted")) {
         const auto& s = get_string(*c, gp + "/counted");
         if (s == "counted") gate.counted = GateCounted::counted;
         else if (s == "submitted") gate.counted = GateCounted::submitted;
@@ -225,7 +259,7 @@ class EditionBuilder {
       Aspect asp;
       asp.key = get_string(require(n, "key", p), p + "/key");
       if (asp.key.empty()) fail(p + "/key", "must not be empty");
-      if (auto* nm = n.find("name")) asp.name = get_string(*nm, p + "/name");
+      if (auto nm = n.find("name")) asp.name = get_string(*nm, p + "/name");
       const auto& scope = get_string(require(n, "scope", p), p + "/scope");
       int slot;
       if (scope == "region") slot = 0;
@@ -234,7 +268,7 @@ class EditionBuilder {
       if (have[slot]) fail(p + "/scope", "two aspects with scope " + quoted(scope));
       have[slot] = true;
       asp.per_innovation = slot == 1;
-      if (auto* vars = n.find("variables")) {
+      if (auto vars = n.find("variables")) {
         expect(*vars, JType::array, p + "/variables");
         for (std::size_t j = 0; j < vars->items.size(); ++j)
           asp.variables.push_back(get_string(vars->items[j], pointer_append(p + "/variables", j)));
@@ -277,7 +311,7 @@ class EditionBuilder {
       Threshold x;
       x.level = read_level(require(t, "level", tp), tp + "/level");
       x.value = get_decimal(require(t, "value", tp), tp + "/value");
-      if (auto* inc = t.find("inclusive")) x.inclusive = get_bool(*inc, tp + "/inclusive");
+      if (auto inc = t.find("inclusive")) x.inclusive = get_bool(*inc, tp + "/inclusive");
       if (input == InputKind::count && !x.value.is_integer())
         fail(tp + "/value", "a count row takes whole-number thresholds");
       if (!b.thresholds.empty()) {
@@ -326,14 +360,14 @@ class EditionBuilder {
     if (r.aspect == ed_->aspects[0].key) r.aspect_index = 0;
     else if (r.aspect == ed_->aspects[1].key) r.aspect_index = 1;
     else fail(p + "/aspect", quoted(r.aspect) + " is not an aspect of this edition");
-    if (auto* v = n.find("variable")) {
+    if (auto v = n.find("variable")) {
       r.variable = get_string(*v, p + "/variable");
       const auto& vars = ed_->aspects[r.aspect_index].variables;
       if (std::find(vars.begin(), vars.end(), r.variable) == vars.end())
         fail(p + "/variable", quoted(r.variable) + " is not a variable of aspect " + quoted(r.aspect));
     }
-    if (auto* v = n.find("name")) r.name = get_string(*v, p + "/name");
-    if (auto* v = n.find("english")) r.english = get_string(*v, p + "/english");
+    if (auto v = n.find("name")) r.name = get_string(*v, p + "/name");
+    if (auto v = n.find("english")) r.english = get_string(*v, p + "/english");
     Decimal w = get_decimal(require(n, "weight", p), p + "/weight");
     auto wh = w.scaled(2);
     if (!wh || *wh < 0 || *wh % 25 != 0)
@@ -387,7 +421,7 @@ class EditionBuilder {
         if (bi != "count" && bi != "decimal") fail(bp + "/input", quoted(bi) + " is not one of: count, decimal");
         Bands bands = read_bands(v, bp, bi == "count" ? InputKind::count : InputKind::decimal);
         bands.level_labels = v.find("levels") ? read_labels(*v.find("levels"), bp + "/levels") : r.level_labels;
-        r.bases[k] = std::move(bands);
+        r.bases[std::string(k)] = std::move(bands);
       }
       r.default_basis = get_string(require(n, "default_basis", p), p + "/default_basis");
       if (!r.bases.count(r.default_basis))
@@ -397,14 +431,14 @@ class EditionBuilder {
     } else {
       fail(p + "/input", quoted(input) + " is not one of: level, count, decimal, code, years, bases");
     }
-    if (auto* v = n.find("variants")) {
+    if (auto v = n.find("variants")) {
       expect(*v, JType::object, p + "/variants");
       for (const auto& [k, lv] : v->members) {
         std::string vp = pointer_append(p + "/variants", k);
         if (k != "digital" && k != "non_digital") fail(vp, quoted(k) + " is not an innovation kind (digital, non_digital)");
         expect(lv, JType::object, vp);
         check_keys(lv, vp, {"levels"});
-        r.variants[k] = read_labels(require(lv, "levels", vp), vp + "/levels");
+        r.variants[std::string(k)] = read_labels(require(lv, "levels", vp), vp + "/levels");
       }
       r.default_variant = get_string(require(n, "default_variant", p), p + "/default_variant");
       if (!r.variants.count(r.default_variant))
@@ -417,10 +451,10 @@ class EditionBuilder {
 
     const JNode& prov = require(n, "provenance", p);
     expect(prov, JType::object, p + "/provenance");
-    for (const auto& [k, v] : prov.members) r.provenance[k] = read_provenance(v, pointer_append(p + "/provenance", k), false);
+    for (const auto& [k, v] : prov.members) r.provenance[std::string(k)] = read_provenance(v, pointer_append(p + "/provenance", k), false);
     for (const auto& k : needs)
       if (!r.provenance.count(k)) fail(p + "/provenance", "missing provenance for " + quoted(k));
-    if (auto* ev = n.find("evidence")) r.evidence = read_evidence(*ev, p + "/evidence", r);
+    if (auto ev = n.find("evidence")) r.evidence = read_evidence(*ev, p + "/evidence", r);
     return r;
   }
 
@@ -485,8 +519,8 @@ class EditionBuilder {
           level = read_level(v, ip);
           if (level <= ed_->level_min) fail(ip, "a kind must support a level above " + std::to_string(ed_->level_min));
         }
-        ev.kinds.push_back(k);
-        ev.kind_level[k] = level;
+        ev.kinds.emplace_back(k);
+        ev.kind_level[std::string(k)] = level;
       }
     } else {
       ev.kinds = read_kind_list(kinds, kp, nullptr);
@@ -541,8 +575,8 @@ class EditionBuilder {
     else if (sev == "warning") x.severity = Severity::warning;
     else if (sev == "info") x.severity = Severity::info;
     else fail(p + "/severity", quoted(sev) + " is not one of: error, warning, info");
-    if (auto* k = n.find("kinds")) x.kinds = read_kind_list(*k, p + "/kinds", &ev.kinds);
-    if (auto* k = n.find("innovation_kinds")) {
+    if (auto k = n.find("kinds")) x.kinds = read_kind_list(*k, p + "/kinds", &ev.kinds);
+    if (auto k = n.find("innovation_kinds")) {
       expect(*k, JType::array, p + "/innovation_kinds");
       for (std::size_t i = 0; i < k->items.size(); ++i) {
         const auto& s = get_string(k->items[i], pointer_append(p + "/innovation_kinds", i));
@@ -582,7 +616,7 @@ class EditionBuilder {
         x.from = read_relative_year(require(n, "from", p), p + "/from");
         x.to = read_relative_year(require(n, "to", p), p + "/to");
         if (x.from < x.to) fail(p + "/from", "the window starts after it ends");
-        if (auto* f = n.find("field")) {
+        if (auto f = n.find("field")) {
           const auto& s = get_string(*f, p + "/field");
           if (s == "year") x.on_year = true;
           else if (s != "date") fail(p + "/field", quoted(s) + " is not one of: date, year");
@@ -632,7 +666,7 @@ class EditionBuilder {
       rule.level = read_level(require(x, "level", rp), rp + "/level");
       int ops = 0;
       for (auto [key, op] : {std::pair{"all", YearRule::Op::all}, std::pair{"any", YearRule::Op::any}}) {
-        if (auto* a = x.find(key)) {
+        if (auto a = x.find(key)) {
           ++ops;
           rule.op = op;
           std::string ap = rp + "/" + key;
@@ -648,7 +682,7 @@ class EditionBuilder {
       }
       for (auto [key, op] : {std::pair{"min_count", YearRule::Op::min_count},
                              std::pair{"min_consecutive", YearRule::Op::min_consecutive}}) {
-        if (auto* a = x.find(key)) {
+        if (auto a = x.find(key)) {
           ++ops;
           rule.op = op;
           rule.count = static_cast<int>(get_int(*a, rp + "/" + key, 1, 10));
@@ -659,20 +693,49 @@ class EditionBuilder {
     }
   }
 
+  // Every product the engine forms from an edition must be exact: each row's weight × the top
+  // level, the aspects' sums, rate × cap (in read_count_points) and the maximum total are
+  // computed here in 128 bits and bounded so that the scoring arithmetic cannot wrap: one
+  // innovation's points (int64 sums of up to kMaxInnovations innovations in score() and the batch
+  // kernel), the government points and count points (int64), and the divisor × totals and IID
+  // fractions of scoring/rules.hpp and scoring.cpp (int128: at most 2^31 × 2^41 before the
+  // ×10000 of the IID and the cross products of points at risk, well inside 2^127).
+  void check_exact_range() {
+    int128 gov = 0, inv = 0;
+    for (std::size_t i = 0; i < ed_->rows.size(); ++i) {
+      const Row& r = ed_->rows[i];
+      const std::string wp = pointer_append("/rows", i) + "/weight";
+      const int128 top = static_cast<int128>(r.weight_h) * ed_->level_max;
+      int128& sum = r.aspect_index == 0 ? gov : inv;
+      const int128 bound = r.aspect_index == 0 ? kMaxTotalH : kMaxInnovationH;
+      sum += top;  // weight_h < 2^63 and level_max ≤ 2^8: no row can wrap a 128-bit sum
+      if (sum > bound)
+        fail(wp, std::string(r.aspect_index == 0 ? "the government rows' maximum" : "one innovation's maximum") +
+                     " (weights × level " + std::to_string(ed_->level_max) + ", up to this row) reaches " +
+                     show_h(sum) + " points, above the " + show_h(bound) + " the engine scores exactly" +
+                     (r.aspect_index == 0 ? "" : " (summed over up to " + std::to_string(kMaxInnovations) +
+                                                     " innovations in 64 bits)"));
+    }
+  }
+
   void check_max_total() {
-    const JNode& v = param("max_total");
+    const JNode v = param("max_total");
     Decimal m = get_decimal(v, "/max_total/value");
     auto mh = m.scaled(2);
     if (!mh || *mh <= 0) fail("/max_total/value", "must be a positive number with at most 2 decimals");
-    std::int64_t sum = ed_->max_government_h() + ed_->max_innovation_h() +
-                       ed_->count_rate_h * ed_->count_cap;
-    if (*mh != sum) {
-      const auto show = hundredths_text_short;
+    // Each part is bounded by check_exact_range and read_count_points: the sum is exact.
+    const int128 count = static_cast<int128>(ed_->count_rate_h) * ed_->count_cap;
+    const int128 sum = static_cast<int128>(ed_->max_government_h()) + ed_->max_innovation_h() + count;
+    if (sum > kMaxTotalH)
+      fail("/max_total/value", "government " + show_h(ed_->max_government_h()) + " + innovation " +
+                                   show_h(ed_->max_innovation_h()) + " + count points " + show_h(count) + " = " +
+                                   show_h(sum) + " points, above the " + show_h(kMaxTotalH) +
+                                   " a region's total may reach to be scored exactly");
+    if (*mh != sum)
       fail("/max_total/value", m.to_string() + " does not match the weights: government " +
-                                   show(ed_->max_government_h()) + " + innovation " +
-                                   show(ed_->max_innovation_h()) + " + count points " +
-                                   show(ed_->count_rate_h * ed_->count_cap) + " = " + show(sum));
-    }
+                                   show_h(ed_->max_government_h()) + " + innovation " +
+                                   show_h(ed_->max_innovation_h()) + " + count points " + show_h(count) + " = " +
+                                   show_h(sum));
     ed_->max_total_h = *mh;
   }
 };
@@ -680,7 +743,8 @@ class EditionBuilder {
 EditionPtr parse_edition(const std::string& json_text, const std::string& source) {
   try {
     JsonLimits limits;
-    JNode root = parse_document(json_text, limits);
+    const JDoc doc = parse_document(json_text, limits);
+    const JNode root = doc.root();
     return EditionBuilder(root).build();
   } catch (const InputError& e) {
     throw e.located(source.empty() ? "<edition>" : source, 0, 0);
@@ -690,9 +754,20 @@ EditionPtr parse_edition(const std::string& json_text, const std::string& source
 EditionPtr load_edition_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("", "cannot read edition file (missing or unreadable)", path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_edition(ss.str(), path);
+  // The limit is checked while reading: /dev/zero or a huge file stops at it, not at the
+  // memory's end.
+  const std::size_t limit = JsonLimits{}.max_bytes;
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (text.size() + got > limit)
+      throw InputError("", "edition file larger than the limit of " + std::to_string(limit) +
+                               " bytes (64 MiB, the size limit of an edition)", path);
+    text.append(buf, got);
+  }
+  if (in.bad()) throw InputError("", "cannot read edition file (read error; a directory?)", path);
+  return parse_edition(text, path);
 }
 
 std::vector<std::string> builtin_edition_names() {

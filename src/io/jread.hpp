@@ -17,20 +17,30 @@ namespace inovasi::detail {
   throw InputError(ptr.empty() ? "/" : ptr, msg);
 }
 
-inline std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// A value as shown in a message: a long one (a hostile 50 MB string) is cut at a UTF-8
+// boundary, so an error costs little memory however it is kept.
+inline std::string excerpt(std::string_view s) {
+  constexpr std::size_t kShown = 120;
+  if (s.size() <= kShown + 40) return std::string(s);
+  std::size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(s.substr(0, cut)) + "… (" + std::to_string(s.size()) + " bytes)";
+}
+
+inline std::string quoted(std::string_view s) { return "\"" + excerpt(s) + "\""; }
 
 inline void expect(const JNode& n, JType t, const std::string& ptr, std::string_view what = {}) {
   if (n.type != t) {
     std::string found = type_name(n.type);
     if (n.type == JType::number || n.type == JType::string)
-      found += " (" + (n.type == JType::string ? quoted(n.text) : n.text) + ")";
+      found += " (" + (n.type == JType::string ? quoted(n.text) : excerpt(n.text)) + ")";
     fail(ptr, std::string("expected ") + type_name(t) +
                   (what.empty() ? "" : " (" + std::string(what) + ")") + ", found " + found);
   }
 }
 
-inline const JNode& require(const JNode& obj, std::string_view key, const std::string& ptr) {
-  const JNode* n = obj.find(key);
+inline JNode require(const JNode& obj, std::string_view key, const std::string& ptr) {
+  auto n = obj.find(key);
   if (!n) fail(ptr, "missing required field " + quoted(key));
   return *n;
 }
@@ -50,9 +60,9 @@ inline void check_keys(const JNode& obj, const std::string& ptr,
   }
 }
 
-inline const std::string& get_string(const JNode& n, const std::string& ptr) {
+inline std::string get_string(const JNode& n, const std::string& ptr) {
   expect(n, JType::string, ptr);
-  return n.text;
+  return std::string(n.text);
 }
 
 inline bool get_bool(const JNode& n, const std::string& ptr) {
@@ -63,17 +73,17 @@ inline bool get_bool(const JNode& n, const std::string& ptr) {
 inline Decimal get_decimal(const JNode& n, const std::string& ptr) {
   expect(n, JType::number, ptr);
   auto d = Decimal::parse(n.text);
-  if (!d) fail(ptr, n.text + " is out of range (numbers must be finite and within a double's range)");
+  if (!d) fail(ptr, excerpt(n.text) + " is out of range (numbers must be finite and within a double's range)");
   return *d;
 }
 
 inline std::int64_t get_int(const JNode& n, const std::string& ptr, std::int64_t lo,
                             std::int64_t hi, std::string_view what = "a whole number") {
   Decimal d = get_decimal(n, ptr);
-  if (!d.is_integer()) fail(ptr, n.text + " is not " + std::string(what));
+  if (!d.is_integer()) fail(ptr, excerpt(n.text) + " is not " + std::string(what));
   auto v = d.scaled(0);
   if (!v || *v < lo || *v > hi)
-    fail(ptr, n.text + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+    fail(ptr, excerpt(n.text) + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
   return *v;
 }
 

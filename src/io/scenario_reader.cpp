@@ -1,5 +1,6 @@
 // The JSON change format of scenarios (docs/scenario.md), read against a scenario base.
 #include <algorithm>
+#include <optional>
 
 #include "inovasi/scenario.hpp"
 #include "io/jread.hpp"
@@ -28,7 +29,7 @@ std::int64_t innovation_of(const JNode& n, const std::string& ptr, const Scenari
     if (count == 0) fail(ptr, "region " + base.columns().codes[region] + " has no innovations");
     return get_int(n, ptr, 0, count - 1, "an innovation index");
   }
-  const std::string& id = get_string(n, ptr);
+  const std::string id = get_string(n, ptr);
   return static_cast<std::int64_t>(at(ptr, [&] { return base.innovation_index(region, id); }));
 }
 
@@ -39,29 +40,30 @@ int level_of(const JNode& n, const std::string& ptr, const Edition& ed) {
 }  // namespace
 
 Scenario parse_scenario(const std::string& json_text, const ScenarioBase& base) {
-  const JNode root = parse_document(json_text, JsonLimits{});
+  const JDoc doc = parse_document(json_text, JsonLimits{});
+  const JNode root = doc.root();
   const Edition& ed = base.edition();
   expect(root, JType::object, "");
   check_keys(root, "", {"policy", "changes"});
   Scenario sc;
-  if (const JNode* p = root.find("policy"))
+  if (const std::optional<JNode> p = root.find("policy"))
     sc.policy = at("/policy", [&] { return policy_from_string(get_string(*p, "/policy")); });
-  const JNode* changes = root.find("changes");
+  const std::optional<JNode> changes = root.find("changes");
   if (!changes) return sc;
   expect(*changes, JType::array, "/changes");
   for (std::size_t i = 0; i < changes->items.size(); ++i) {
     const std::string ptr = pointer_append("/changes", i);
-    const JNode& c = changes->items[i];
+    const JNode c = changes->items[i];
     expect(c, JType::object, ptr);
     check_keys(c, ptr, {"region", "innovation", "row", "level", "enabled", "add"});
     const std::string rp = ptr + "/region";
-    const std::string& code = get_string(require(c, "region", ptr), rp);
+    const std::string code = get_string(require(c, "region", ptr), rp);
     const std::size_t region = at(rp, [&] { return base.region_index(code); });
-    const JNode* inv = c.find("innovation");
-    const JNode* row = c.find("row");
-    const JNode* level = c.find("level");
-    const JNode* enabled = c.find("enabled");
-    const JNode* add = c.find("add");
+    const std::optional<JNode> inv = c.find("innovation");
+    const std::optional<JNode> row = c.find("row");
+    const std::optional<JNode> level = c.find("level");
+    const std::optional<JNode> enabled = c.find("enabled");
+    const std::optional<JNode> add = c.find("add");
     const int kinds = (row || level ? 1 : 0) + (enabled ? 1 : 0) + (add ? 1 : 0);
     if (kinds != 1)
       fail(ptr, "a change gives exactly one of: \"row\" with \"level\" (a claimed level), \"enabled\" (an innovation "
@@ -69,7 +71,7 @@ Scenario parse_scenario(const std::string& json_text, const ScenarioBase& base) 
     if (row || level) {
       if (!row) fail(ptr, "missing required field \"row\" beside \"level\"");
       if (!level) fail(ptr, "missing required field \"level\" beside \"row\"");
-      const std::string& key = get_string(*row, ptr + "/row");
+      const std::string key = get_string(*row, ptr + "/row");
       LevelChange lc;
       lc.region = region;
       if (inv) {
@@ -102,17 +104,17 @@ Scenario parse_scenario(const std::string& json_text, const ScenarioBase& base) 
       check_keys(*add, ap, {"id", "levels", "affairs", "status"});
       AddedInnovation a;
       a.region = region;
-      if (const JNode* id = add->find("id")) a.id = get_string(*id, ap + "/id");
+      if (const std::optional<JNode> id = add->find("id")) a.id = get_string(*id, ap + "/id");
       a.levels.assign(ed.innovation_rows.size(), static_cast<std::uint8_t>(ed.level_min));
-      if (const JNode* lv = add->find("levels")) {
+      if (const std::optional<JNode> lv = add->find("levels")) {
         expect(*lv, JType::object, ap + "/levels");
         for (const auto& [key, v] : lv->members) {
           const std::string lp = pointer_append(ap + "/levels", key);
-          const std::size_t k = at(lp, [&] { return base.innovation_column(key); });
+          const std::size_t k = at(lp, [&] { return base.innovation_column(std::string(key)); });
           a.levels[k] = static_cast<std::uint8_t>(level_of(v, lp, ed));
         }
       }
-      if (const JNode* af = add->find("affairs")) {
+      if (const std::optional<JNode> af = add->find("affairs")) {
         expect(*af, JType::array, ap + "/affairs");
         for (std::size_t j = 0; j < af->items.size(); ++j) {
           const std::string name = normalise_affair(get_string(af->items[j], pointer_append(ap + "/affairs", j)));
@@ -122,7 +124,7 @@ Scenario parse_scenario(const std::string& json_text, const ScenarioBase& base) 
           if (it != g.end() && it - g.begin() < 64) a.affairs |= 1ull << static_cast<unsigned>(it - g.begin());
         }
       }
-      if (const JNode* st = add->find("status"))
+      if (const std::optional<JNode> st = add->find("status"))
         a.rejected = parse_enum<bool>(*st, ap + "/status", {{"submitted", false}, {"rejected", true}});
       sc.added.push_back(std::move(a));
     }

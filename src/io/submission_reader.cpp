@@ -44,10 +44,10 @@ class Parser {
 
   int level_of(const JNode& n, const std::string& ptr, const Row& r) const {
     Decimal d = get_decimal(n, ptr);
-    if (!d.is_integer()) fail(ptr, n.text + " is not a whole level " + context(r));
+    if (!d.is_integer()) fail(ptr, excerpt(n.text) + " is not a whole level " + context(r));
     auto v = d.scaled(0);
     if (!v || *v < ed_.level_min || *v > ed_.level_max)
-      fail(ptr, n.text + " is out of range " + std::to_string(ed_.level_min) + ".." +
+      fail(ptr, excerpt(n.text) + " is out of range " + std::to_string(ed_.level_min) + ".." +
                     std::to_string(ed_.level_max) + " " + context(r));
     return static_cast<int>(*v);
   }
@@ -75,7 +75,7 @@ class Parser {
         Decimal d = get_decimal(v, ptr);
         if (b.input == InputKind::count) {
           if (!d.is_integer() || d.negative())
-            fail(ptr, v.text + " is not a count: indicator " + r.key +
+            fail(ptr, excerpt(v.text) + " is not a count: indicator " + r.key +
                           (r.input == InputKind::bases ? " (basis " + basis + ")" : "") +
                           " takes a whole number ≥ 0 " + context(r));
         }
@@ -136,33 +136,33 @@ class Parser {
     it.kind = get_string(require(n, "kind", p), p + "/kind");
     if (std::find(ed_.evidence_kinds.begin(), ed_.evidence_kinds.end(), it.kind) == ed_.evidence_kinds.end())
       fail(p + "/kind", quoted(it.kind) + " is not an evidence kind of " + ed_.name);
-    if (auto* f = n.find("file")) {
+    if (auto f = n.find("file")) {
       it.file = get_string(*f, p + "/file");
       it.file_type = file_type_of(it.file);
     }
-    if (auto* d = n.find("date")) it.date = get_date(*d, p + "/date");
-    if (auto* y = n.find("year")) it.year = static_cast<int>(get_int(*y, p + "/year", 1900, 2100, "a calendar year"));
-    if (auto* g = n.find("group")) {
+    if (auto d = n.find("date")) it.date = get_date(*d, p + "/date");
+    if (auto y = n.find("year")) it.year = static_cast<int>(get_int(*y, p + "/year", 1900, 2100, "a calendar year"));
+    if (auto g = n.find("group")) {
       if (g->type == JType::number) it.group = std::to_string(get_int(*g, p + "/group", 0, INT64_MAX));
       else it.group = get_string(*g, p + "/group");
     }
-    if (auto* v = n.find("value")) it.value = get_decimal(*v, p + "/value");
-    if (auto* b = n.find("signed")) it.signed_ = get_tri(*b, p + "/signed");
-    if (auto* b = n.find("names_innovation")) it.names_innovation = get_tri(*b, p + "/names_innovation");
-    if (auto* b = n.find("highlighted")) it.highlighted = get_tri(*b, p + "/highlighted");
-    if (auto* b = n.find("in_force")) it.in_force = get_tri(*b, p + "/in_force");
-    if (auto* b = n.find("on_behalf_of_regional_head"))
+    if (auto v = n.find("value")) it.value = get_decimal(*v, p + "/value");
+    if (auto b = n.find("signed")) it.signed_ = get_tri(*b, p + "/signed");
+    if (auto b = n.find("names_innovation")) it.names_innovation = get_tri(*b, p + "/names_innovation");
+    if (auto b = n.find("highlighted")) it.highlighted = get_tri(*b, p + "/highlighted");
+    if (auto b = n.find("in_force")) it.in_force = get_tri(*b, p + "/in_force");
+    if (auto b = n.find("on_behalf_of_regional_head"))
       it.on_behalf_of_regional_head = get_tri(*b, p + "/on_behalf_of_regional_head");
-    if (auto* b = n.find("has_cover")) it.has_cover = get_tri(*b, p + "/has_cover");
-    if (auto* d = n.find("duration_s")) {
+    if (auto b = n.find("has_cover")) it.has_cover = get_tri(*b, p + "/has_cover");
+    if (auto d = n.find("duration_s")) {
       it.duration_s = get_decimal(*d, p + "/duration_s");
       if (it.duration_s->negative()) fail(p + "/duration_s", "a duration cannot be negative");
     }
-    if (auto* v = n.find("verdict"))
+    if (auto v = n.find("verdict"))
       it.verdict = parse_enum<Verdict>(*v, p + "/verdict",
                                        {{"accepted", Verdict::accepted}, {"revision", Verdict::revision},
                                         {"rejected", Verdict::rejected}});
-    if (auto* s = n.find("supported_level")) it.supported_level = level_of(*s, p + "/supported_level", r);
+    if (auto s = n.find("supported_level")) it.supported_level = level_of(*s, p + "/supported_level", r);
     return it;
   }
 
@@ -172,7 +172,7 @@ class Parser {
     Answer a;
     a.present = true;
     std::string basis;
-    if (auto* b = n.find("basis")) {
+    if (auto b = n.find("basis")) {
       if (r.input != InputKind::bases) fail(p + "/basis", "indicator " + r.key + " takes no basis " + context(r));
       basis = get_string(*b, p + "/basis");
       if (!r.bases.count(basis)) {
@@ -184,8 +184,8 @@ class Parser {
       basis = r.default_basis;
     }
     a.basis = basis;
-    const JNode* lv = n.find("level");
-    const JNode* vv = n.find("value");
+    auto lv = n.find("level");
+    auto vv = n.find("value");
     if (lv) {
       a.level = level_of(*lv, p + "/level", r);
       a.level_given = true;
@@ -198,16 +198,22 @@ class Parser {
                                ", which gives level " + std::to_string(derived) + " " + context(r));
       a.level = derived;
     }
-    if (auto* acc = n.find("acceptance")) {
+    if (auto acc = n.find("acceptance")) {
       Decimal d = get_decimal(*acc, p + "/acceptance");
-      if (d < Decimal() || d > Decimal::from_int(1)) fail(p + "/acceptance", acc->text + " is out of range 0..1");
+      if (d < Decimal() || d > Decimal::from_int(1)) fail(p + "/acceptance", excerpt(acc->text) + " is out of range 0..1");
       a.acceptance = d.to_double();
     }
-    if (auto* ev = n.find("evidence")) {
+    if (auto ev = n.find("evidence")) {
       expect(*ev, JType::array, p + "/evidence");
       if (ev->items.size() > limits_.max_evidence_items)
         fail(p + "/evidence", std::to_string(ev->items.size()) + " evidence items exceed the limit of " +
                                   std::to_string(limits_.max_evidence_items));
+      if (ev->items.size() > limits_.max_region_evidence_items - evidence_seen_)
+        fail(pointer_append(p + "/evidence", limits_.max_region_evidence_items - evidence_seen_),
+             "the region's evidence items exceed the limit of " +
+                 std::to_string(limits_.max_region_evidence_items) + " per region (all answers together)");
+      evidence_seen_ += ev->items.size();
+      a.evidence.reserve(ev->items.size());  // exactly: no doubling slack on 200 items
       for (std::size_t i = 0; i < ev->items.size(); ++i)
         a.evidence.push_back(parse_item(ev->items[i], pointer_append(p + "/evidence", i), r));
     }
@@ -220,11 +226,11 @@ class Parser {
     for (const auto& [k, v] : n.members) {
       if (k.rfind("x-", 0) == 0) continue;
       std::string ap = pointer_append(p, k);
-      int idx = ed_.row_index(k);
+      int idx = ed_.row_index(std::string(k));
       if (idx < 0) fail(ap, quoted(k) + " is not an indicator of " + ed_.name);
       const Row& r = ed_.rows[idx];
       if (r.aspect_index != aspect)
-        fail(ap, "indicator " + k + " belongs to the " +
+        fail(ap, "indicator " + std::string(k) + " belongs to the " +
                      (r.aspect_index == 0 ? std::string("government (region) aspect: answer it under /government")
                                           : std::string("innovation aspect: answer it per innovation")) +
                      " " + context(r));
@@ -241,19 +247,19 @@ class Parser {
     if (id.type == JType::number) inv.id = std::to_string(get_int(id, p + "/id", 0, INT64_MAX));
     else inv.id = get_string(id, p + "/id");
     if (inv.id.empty()) fail(p + "/id", "must not be empty");
-    if (auto* v = n.find("name")) inv.name = get_string(*v, p + "/name");
-    if (auto* v = n.find("department")) inv.department = get_string(*v, p + "/department");
-    if (auto* v = n.find("stage"))
+    if (auto v = n.find("name")) inv.name = get_string(*v, p + "/name");
+    if (auto v = n.find("department")) inv.department = get_string(*v, p + "/department");
+    if (auto v = n.find("stage"))
       inv.stage = parse_enum<Stage>(*v, p + "/stage",
                                     {{"initiative", Stage::initiative}, {"trial", Stage::trial}, {"applied", Stage::applied}});
     inv.status = parse_enum<Status>(require(n, "status", p), p + "/status",
                                     {{"draft", Status::draft}, {"submitted", Status::submitted}, {"rejected", Status::rejected}});
-    if (auto* v = n.find("form"))
+    if (auto v = n.find("form"))
       inv.form = parse_enum<Form>(*v, p + "/form",
                                   {{"governance", Form::governance}, {"public_service", Form::public_service}, {"other", Form::other}});
-    if (auto* v = n.find("kind"))
+    if (auto v = n.find("kind"))
       inv.kind = parse_enum<Kind>(*v, p + "/kind", {{"digital", Kind::digital}, {"non_digital", Kind::non_digital}});
-    if (auto* v = n.find("affairs")) {
+    if (auto v = n.find("affairs")) {
       expect(*v, JType::array, p + "/affairs");
       for (std::size_t i = 0; i < v->items.size(); ++i) {
         std::string a = normalise_affair(get_string(v->items[i], pointer_append(p + "/affairs", i)));
@@ -261,8 +267,8 @@ class Parser {
         if (std::find(inv.affairs.begin(), inv.affairs.end(), a) == inv.affairs.end()) inv.affairs.push_back(a);
       }
     }
-    if (auto* v = n.find("applied_date")) inv.applied_date = get_date(*v, p + "/applied_date");
-    if (auto* v = n.find("answers")) parse_answers(*v, p + "/answers", inv.answers, 1);
+    if (auto v = n.find("applied_date")) inv.applied_date = get_date(*v, p + "/applied_date");
+    if (auto v = n.find("answers")) parse_answers(*v, p + "/answers", inv.answers, 1);
     else inv.answers.assign(ed_.rows.size(), Answer{});
     return inv;
   }
@@ -273,13 +279,13 @@ class Parser {
     check_keys(n, p, {"code", "name", "type", "province", "clusters"});
     reg.code = get_string(require(n, "code", p), p + "/code");
     if (reg.code.empty()) fail(p + "/code", "must not be empty");
-    if (auto* v = n.find("name")) reg.name = get_string(*v, p + "/name");
+    if (auto v = n.find("name")) reg.name = get_string(*v, p + "/name");
     reg.type = parse_enum<RegionType>(require(n, "type", p), p + "/type",
                                       {{"province", RegionType::province}, {"kabupaten", RegionType::kabupaten},
                                        {"kota", RegionType::kota}});
-    if (auto* v = n.find("province")) reg.province = get_string(*v, p + "/province");
+    if (auto v = n.find("province")) reg.province = get_string(*v, p + "/province");
     else reg.province = province_of_code(reg.code);
-    if (auto* v = n.find("clusters")) {
+    if (auto v = n.find("clusters")) {
       expect(*v, JType::array, p + "/clusters");
       for (std::size_t i = 0; i < v->items.size(); ++i) {
         std::string cp = pointer_append(p + "/clusters", i);
@@ -294,15 +300,16 @@ class Parser {
   }
 
   void parse_body(const JNode& root, Submission& s) const {
-    if (auto* r = root.find("region")) parse_region(*r, s.region);
+    if (auto r = root.find("region")) parse_region(*r, s.region);
     else fail("/region", "missing required field \"region\" (with at least code and type)");
-    if (auto* g = root.find("government")) parse_answers(*g, "/government", s.government, 0);
+    if (auto g = root.find("government")) parse_answers(*g, "/government", s.government, 0);
     else s.government.assign(ed_.rows.size(), Answer{});
-    if (auto* inv = root.find("innovations")) {
+    if (auto inv = root.find("innovations")) {
       expect(*inv, JType::array, "/innovations");
-      if (inv->items.size() > limits_.max_innovations)
+      const std::size_t max = std::min(limits_.max_innovations, ParseLimits::kMaxInnovationsCeiling);
+      if (inv->items.size() > max)
         fail("/innovations", std::to_string(inv->items.size()) + " innovations exceed the limit of " +
-                                 std::to_string(limits_.max_innovations) + " per region");
+                                 std::to_string(max) + " per region");
       std::map<std::string, std::size_t> ids;
       s.innovations.reserve(inv->items.size());
       for (std::size_t i = 0; i < inv->items.size(); ++i) {
@@ -321,6 +328,7 @@ class Parser {
  private:
   const Edition& ed_;
   const ParseLimits& limits_;
+  mutable std::size_t evidence_seen_ = 0;  // evidence items of the region so far
 };
 
 Submission build(const JNode& root, const ParseOptions& opt) {
@@ -329,7 +337,7 @@ Submission build(const JNode& root, const ParseOptions& opt) {
   expect(root, JType::object, "/", "a submission object");
   check_keys(root, "", {"edition", "region", "government", "innovations"});
   Submission s;
-  const JNode* en = root.find("edition");
+  auto en = root.find("edition");
   if (opt.override_edition && opt.edition) {
     s.edition = opt.edition;
     if (en) get_string(*en, "/edition");
@@ -359,8 +367,8 @@ JsonLimits json_limits(const ParseLimits& l) { return JsonLimits{l.max_depth, l.
 
 Submission parse_submission(const std::string& json_text, const ParseOptions& options) {
   try {
-    JNode root = parse_document(json_text, json_limits(options.limits));
-    return build(root, options);
+    const JDoc doc = parse_document(json_text, json_limits(options.limits));
+    return build(doc.root(), options);
   } catch (const InputError& e) {
     if (!options.source.empty()) throw e.located(options.source, e.line() ? e.line() : 1, e.line() ? e.column() : 1);
     throw;
@@ -374,7 +382,7 @@ namespace {
 // `rest` the outcome depends on, so a stream that holds only a prefix of the input knows when
 // the outcome is the one the whole input gives.
 struct Attempt {
-  std::optional<JNode> root;
+  std::optional<JDoc> root;
   std::size_t consumed = 0;
   std::optional<InputError> error;
   std::size_t reach = 0;
@@ -393,7 +401,7 @@ Attempt attempt_record(std::string_view rest, const ParseOptions& options, std::
     a.root = parse_one(rest, consumed, json_limits(options.limits));
     a.consumed = consumed;
     // A number ends only at the byte after it; other values end at their last byte.
-    a.reach = consumed + (a.root->type == JType::number ? 1 : 0);
+    a.reach = consumed + (a.root->root().type == JType::number ? 1 : 0);
   } catch (const InputError& e) {
     // Syntax error: position relative to the record start → absolute.
     std::size_t l = e.line() ? e.line() : 1, c = e.column() ? e.column() : 1;
@@ -406,10 +414,13 @@ Attempt attempt_record(std::string_view rest, const ParseOptions& options, std::
       if (off != std::string_view::npos) ++off;
     }
     a.reach = (off == std::string_view::npos ? rest.size() : off + c - 1) + kErrorMargin;
-    if (l > 1 && c == 1) {
-      // A line of JSON Lines cut short is only noticed where the next record begins: report it
-      // at the record that is incomplete, not at the good line after it.
-      if (off != std::string_view::npos && off < rest.size() && rest[off] == '{')
+    if (l > 1 && off != std::string_view::npos && off < rest.size()) {
+      // A line of JSON Lines cut short is only noticed where a later record begins (first
+      // non-blank byte of its line): report it at the record that is incomplete; reading
+      // resumes at the line after its start, so the good lines after it are read.
+      std::size_t first = off;
+      while (first < rest.size() && (rest[first] == ' ' || rest[first] == '\t' || rest[first] == '\r')) ++first;
+      if (first == off + c - 1 && first < rest.size() && rest[first] == '{')
         a.error = InputError("", "syntax error: the record ends early (truncated?); line " +
                                      std::to_string(abs_line) + " starts a new record",
                              src, line, column);
@@ -418,9 +429,9 @@ Attempt attempt_record(std::string_view rest, const ParseOptions& options, std::
   return a;
 }
 
-void build_record(JNode&& root, const ParseOptions& options, const std::string& src, RecordResult& out) {
+void build_record(const JDoc& doc, const ParseOptions& options, const std::string& src, RecordResult& out) {
   try {
-    out.submission = build(root, options);
+    out.submission = build(doc.root(), options);
   } catch (const InputError& e) {
     out.error = e.located(src, out.line, out.column);
   }
@@ -460,19 +471,17 @@ bool RecordReader::next(RecordResult& out) {
     for (std::size_t i = pos_; i < end; ++i)
       if (text_[i] == '\n') { ++line_; line_start_ = i + 1; }
     pos_ = end;
-    build_record(std::move(*a.root), options_, src, out);
+    build_record(*a.root, options_, src, out);
   } else {
     out.error = std::move(a.error);
-    // Resynchronise at the next line that starts a record ('{' in column 1, as in JSON Lines);
-    // a pretty-printed object has none, so its error ends the input.
+    // Resynchronise at the next line: every line after the bad record's first line is read
+    // again (JSON Lines: a bad line costs only itself), so no line is skipped unreported.
     std::size_t nl = text_.find('\n', pos_);
-    while (nl != std::string_view::npos && nl + 1 < text_.size() && text_[nl + 1] != '{')
-      nl = text_.find('\n', nl + 1);
-    if (nl == std::string_view::npos || nl + 1 >= text_.size()) {
+    if (nl == std::string_view::npos) {
       done_ = true;
     } else {
-      for (std::size_t i = pos_; i <= nl; ++i)
-        if (text_[i] == '\n') { ++line_; line_start_ = i + 1; }
+      ++line_;
+      line_start_ = nl + 1;
       pos_ = nl + 1;
     }
   }
@@ -545,30 +554,19 @@ bool RecordStream::skip_whitespace() {
 }
 
 bool RecordStream::resync() {
-  // As RecordReader: the next line that starts with '{'; none (or a newline that ends the
-  // input) ends the input.
-  for (;;) {
-    const void* p = std::memchr(buf_.data() + head_, '\n', end_ - head_);
-    if (!p) {
-      head_ = end_;
-    } else {
-      std::size_t nl = static_cast<const char*>(p) - buf_.data();
-      if (nl + 1 < end_) {
-        ++line_;
-        head_ = nl + 1;
-        line_start_ = base_ + head_;
-        if (buf_[head_] == '{') {
-          resyncing_ = false;
-          return true;
-        }
-        continue;
-      }
-      head_ = nl;  // keep the newline: the byte after it decides
-    }
-    if (eof_) done_ = true;
-    else need_input_ = true;
-    return false;
+  // As RecordReader: from the bad record's start to just past the end of its first line.
+  const void* p = std::memchr(buf_.data() + head_, '\n', end_ - head_);
+  if (p) {
+    head_ = static_cast<std::size_t>(static_cast<const char*>(p) - buf_.data()) + 1;
+    ++line_;
+    line_start_ = base_ + head_;
+    resyncing_ = false;
+    return true;
   }
+  head_ = end_;  // the line goes on past the window
+  if (eof_) done_ = true;
+  else need_input_ = true;
+  return false;
 }
 
 bool RecordStream::try_next(RecordResult& out) {
@@ -603,7 +601,7 @@ bool RecordStream::try_next(RecordResult& out) {
       line_start_ = base_ + (p - buf_.data());
     }
     head_ = end;
-    build_record(std::move(*a.root), options_, src_, out);
+    build_record(*a.root, options_, src_, out);
   } else {
     out.error = std::move(a.error);
     resyncing_ = true;  // from the record's start, as RecordReader

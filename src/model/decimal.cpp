@@ -41,10 +41,10 @@ std::optional<Decimal> Decimal::parse(std::string_view s) {
   digits.erase(0, lead);
   while (!digits.empty() && digits.back() == '0') { digits.pop_back(); ++exp; }
   long long adjusted = exp + static_cast<long long>(digits.size()) - 1;
-  // Beyond a double's range is an input error (1e400); far below it rounds to nothing useful
-  // but is still exact, so only bound it to keep the exponent small.
-  if (adjusted > 308) return std::nullopt;
-  if (adjusted < -400) return Decimal{};
+  // Beyond a double's range is an input error (1e400). A tiny number is kept exactly, not
+  // taken for zero: 1e-401 is not a whole level and lies above a threshold of 0. Its exponent
+  // is only bounded to stay far inside int32.
+  if (adjusted > 308 || adjusted < -1000000) return std::nullopt;
   if (digits.size() > 400) return std::nullopt;
   d.digits_ = std::move(digits);
   d.exponent_ = static_cast<std::int32_t>(exp);
@@ -59,11 +59,14 @@ std::optional<std::int64_t> Decimal::scaled(int scale) const {
   if (is_zero()) return 0;
   long long e = static_cast<long long>(exponent_) + scale;
   if (e < 0) return std::nullopt;
-  if (static_cast<long long>(digits_.size()) + e > 18) return std::nullopt;
-  std::int64_t v = 0;
+  // Up to 19 digits, checked in 128 bits: the whole int64 range, INT64_MIN and INT64_MAX too.
+  if (static_cast<long long>(digits_.size()) + e > 19) return std::nullopt;
+  int128 v = 0;
   for (char c : digits_) v = v * 10 + (c - '0');
   for (long long k = 0; k < e; ++k) v *= 10;
-  return negative_ ? -v : v;
+  if (negative_) v = -v;
+  if (v > INT64_MAX || v < INT64_MIN) return std::nullopt;
+  return static_cast<std::int64_t>(v);
 }
 
 double Decimal::to_double() const { return std::strtod(to_string().c_str(), nullptr); }

@@ -97,3 +97,36 @@ TEST(HundredthsText, ReadsBackAsTheSameHundredths) {
     ASSERT_EQ(shrt, Decimal::parse(shrt)->to_string());  // the canonical text of the value
   }
 }
+
+TEST(Decimal, TinyAndHugeExponentsAreExactOrRefused) {
+  // Exact: a tiny number is not zero, and a whole number written with a fraction or an
+  // exponent is that whole number.
+  EXPECT_FALSE(D("1e-401").is_zero());
+  EXPECT_FALSE(D("1e-401").is_integer());
+  EXPECT_TRUE(D("0") < D("1e-401"));
+  EXPECT_TRUE(D("1e-401") < D("1e-400"));
+  EXPECT_TRUE(D("-1e-401") < D("0"));
+  EXPECT_EQ(D("1e-401").to_string(), "1e-401");
+  EXPECT_TRUE(D("0.1e1") == D("1"));
+  EXPECT_TRUE(D("0.1e1").is_integer());
+  EXPECT_EQ(D("100e-2").scaled(0), 1);
+  EXPECT_EQ(D("2.50e1").scaled(0), 25);
+  EXPECT_FALSE(D("2.0000000000000000000001").is_integer());
+  EXPECT_TRUE(D("0e999999999").is_zero());
+  EXPECT_TRUE(Decimal::parse("1e-999999").has_value());
+  // Refused: beyond a double's range, or an exponent beyond the bound kept in int32.
+  for (const char* s : {"1e309", "1e400", "-1e400", "1e-1000001", "1e-99999999999"})
+    EXPECT_FALSE(Decimal::parse(s).has_value()) << s;
+}
+
+TEST(Decimal, ScaledCoversTheWholeInt64Range) {
+  EXPECT_EQ(D("9223372036854775807").scaled(0), INT64_MAX);
+  EXPECT_EQ(D("-9223372036854775808").scaled(0), INT64_MIN);
+  EXPECT_FALSE(D("9223372036854775808").scaled(0).has_value());
+  EXPECT_FALSE(D("-9223372036854775809").scaled(0).has_value());
+  EXPECT_EQ(D("92233720368547758.07").scaled(2), INT64_MAX);
+  EXPECT_FALSE(D("92233720368547758.08").scaled(2).has_value());
+  EXPECT_EQ(D("1e18").scaled(0), 1000000000000000000);
+  EXPECT_FALSE(D("1e19").scaled(0).has_value());
+  EXPECT_FALSE(D("1e-401").scaled(2).has_value());
+}

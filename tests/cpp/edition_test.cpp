@@ -489,3 +489,14 @@ TEST(MalformedEdition, SyntaxErrorHasNoPointer) {
   EXPECT_EQ(e.pointer(), "");
   EXPECT_TRUE(test::contains(e.message(), "syntax error"));
 }
+
+TEST(EditionFiles, ReadingStopsAtTheSizeLimit) {
+  // /dev/zero never ends: the limit is checked while reading, and named.
+  auto e = test::input_error([] { load_edition_file("/dev/zero"); });
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->source(), "/dev/zero");
+  EXPECT_TRUE(test::contains(e->message(), "larger than the limit of 67108864 bytes")) << e->what();
+  auto d = test::input_error([] { load_edition_file(INOVASI_SOURCE_DIR); });
+  ASSERT_TRUE(d.has_value());
+  EXPECT_TRUE(test::contains(d->message(), "cannot read edition file")) << d->what();
+}

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "inovasi/batch.hpp"
 #include "inovasi/edition.hpp"
+#include "inovasi/score.hpp"
 #include "inovasi/submission.hpp"
 #include "test_util.hpp"
 
@@ -393,6 +395,102 @@ TEST(Limits, MaxEvidenceItemsDefaultIs200AndConfigurable) {
   auto e2 = must_fail(with_evidence(3), opt);
   EXPECT_EQ(e2.pointer(), "/innovations/0/answers/16/evidence");
   EXPECT_TRUE(test::contains(e2.message(), "3 evidence items exceed the limit of 2"));
+}
+
+// ---- Memory: the tree stays in proportion to the input ----------------------------------------
+
+TEST(Limits, LongArraysManyKeysAndLongTextsReadBack) {
+  // The compact tree gives back what was read, whatever the shape: 200,000 zeros, 50,000 keys
+  // (one duplicated at the end), texts across the 7-byte inline limit and a 100 KB one.
+  std::string zeros;
+  for (int i = 0; i < 200000; ++i) zeros += i ? ",0" : "0";
+  auto sub = parse_submission(kHead + R"(,"x-pad":[)" + zeros + "]}");
+  EXPECT_EQ(sub.region.code, "64.03");
+  std::string keys;
+  for (int i = 0; i < 50000; ++i) keys += (i ? ",\"k" : "\"k") + std::to_string(i) + "\":0";
+  EXPECT_NO_THROW(parse_submission(kHead + R"(,"x-pad":{)" + keys + "}}"));
+  auto e = must_fail(kHead + R"(,"x-pad":{)" + keys + R"(,"k777":1}})");
+  EXPECT_EQ(e.pointer(), "/x-pad/k777");
+  EXPECT_TRUE(test::contains(e.message(), "duplicate key"));
+  for (std::size_t n : {0u, 1u, 6u, 7u, 8u, 15u, 16u, 100000u}) {
+    const std::string name(n, 'n');
+    auto s = parse_submission(R"({"edition":"iid-2024","region":{"code":"64.03","name":")" + name +
+                              R"(","type":"kabupaten"}})");
+    EXPECT_EQ(s.region.name, name) << n;
+  }
+}
+
+// ---- Editions scored exactly: at the engine's range and just beyond --------------------------
+
+std::string bound_edition(std::int64_t second_innovation_weight_h) {
+  bj::object ed = manifest().at("edition_control").as_object();
+  auto& rows = ed.at("rows").as_array();
+  auto weight = [](std::int64_t h) { return bj::value(static_cast<double>(h) / 100); };
+  // Two government rows, two innovation rows, level_max 3, count 50 × 1e8: one innovation's
+  // maximum 2147483625 hundredths (2^31 is the bound), the total 1099511627750 (2^40 - 26).
+  rows[0].as_object()["weight"] = weight(99560690675);
+  rows[1].as_object()["weight"] = weight(99560690700);
+  rows[2].as_object()["weight"] = weight(715827875 - 358000000);
+  rows[3].as_object()["weight"] = weight(second_innovation_weight_h);
+  auto& cp = ed.at("count_points").as_object().at("value").as_object();
+  cp["rate"] = 50;
+  cp["cap"] = 100000000;
+  const std::int64_t total = 3 * (99560690675 + 99560690700) + 3 * (715827875 - 358000000 + second_innovation_weight_h) +
+                             5000 * std::int64_t{100000000};
+  ed.at("max_total").as_object()["value"] = bj::value(static_cast<double>(total) / 100);
+  std::string text = bj::serialize(ed);
+  return text;
+}
+
+TEST(ExactRange, AnEditionAtTheBoundScoresExactlyInScoreAndBatch) {
+  auto ed = parse_edition(bound_edition(358000000));
+  EXPECT_EQ(ed->max_innovation_h(), 2147483625);
+  EXPECT_EQ(ed->max_total_h, 1099511627750);
+  // Every answer at the top level, 10,000 innovations: total = government 597364144125 +
+  // innovation average 2147483625 + count 5000 × 10000; IID = 599561627750 / 1099511627750 ×
+  // 100 = 54.5298... → 54.53 (computed with Python's fractions).
+  std::string invs;
+  for (int i = 0; i < 10000; ++i)
+    invs += (i ? "," : "") + std::string(R"({"id":"i)") + std::to_string(i) +
+            R"(","status":"submitted","answers":{"16":{"level":3},"17":{"level":3}}})";
+  ParseOptions o;
+  o.edition = ed;
+  const std::string text = R"({"region":{"code":"64.03","type":"kabupaten"},"government":{"1":{"level":3},"2":{"level":3}},"innovations":[)" +
+                           invs + "]}";
+  auto sub = parse_submission(text, o);
+  const Score sc = score(sub, ScoreOptions{});
+  EXPECT_EQ(sc.iid_h, 5453);
+  EXPECT_EQ(sc.government_h, 597364144125);
+  EXPECT_EQ(sc.innovation_sum_h, 2147483625LL * 10000);
+  const BatchResult b = score_batch(to_columns({sub}).view(), 1);
+  EXPECT_EQ(b.iid_h[0], sc.iid_h);
+  EXPECT_EQ(b.innovation_sum_h[0], sc.innovation_sum_h);
+  EXPECT_EQ(b.government_h[0], sc.government_h);
+}
+
+TEST(ExactRange, OneQuarterPointMoreIsRefusedWhereItIs) {
+  auto e = test::input_error([] { parse_edition(bound_edition(358000000 + 25)); });
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->pointer(), "/rows/3/weight");
+  EXPECT_TRUE(test::contains(e->message(), "one innovation's maximum")) << e->what();
+  EXPECT_TRUE(test::contains(e->message(), "21474837")) << e->what();
+}
+
+TEST(Limits, RegionEvidenceItemsAreCountedAcrossAnswers) {
+  // Three answers of two items each under a region limit of 5: the third answer's second item
+  // is the first beyond it.
+  const std::string items = R"([{"kind":"regional_law"},{"kind":"regional_law"}])";
+  const std::string text = kHead + R"(,"innovations":[{"id":"a","status":"submitted","answers":{"16":{"level":2,"evidence":)" +
+                           items + R"(}}},{"id":"b","status":"submitted","answers":{"16":{"level":2,"evidence":)" + items +
+                           R"(},"17":{"value":3,"evidence":)" + items + "}}}]}";
+  ParseOptions opt;
+  opt.limits.max_region_evidence_items = 6;
+  EXPECT_NO_THROW(parse_submission(text, opt));
+  opt.limits.max_region_evidence_items = 5;
+  auto e = must_fail(text, opt);
+  EXPECT_EQ(e.pointer(), "/innovations/1/answers/17/evidence/1");
+  EXPECT_TRUE(test::contains(e.message(), "exceed the limit of 5 per region")) << e.what();
+  EXPECT_EQ(ParseLimits{}.max_region_evidence_items, 100000u);
 }
 
 }  // namespace

@@ -304,3 +304,49 @@ TEST(RecordStream, ReadsAFileDescriptor) {
     EXPECT_EQ(e.code().value(), EBADF);
   }
 }
+
+// After a syntax error, reading resumes at the line after the bad record's first line, so every
+// line ends as a record or in a reported error (indented, CRLF, blank lines, a pretty-printed
+// object, garbage): RecordReader and RecordStream agree at every chunk size from 1 to 64 bytes.
+TEST(RecordStream, EveryLineEndsAsARecordOrAnErrorAfterASyntaxError) {
+  const std::string g = R"({"edition":"iid-2024","region":{"code":"95.08","type":"kabupaten"}})";
+  const std::string pretty = "{\n  \"edition\": \"iid-2024\",\n  \"region\": {\"code\": \"95.08\", \"type\": \"kota\"}\n}";
+  struct Case {
+    std::string text;
+    std::size_t records, errors;
+  };
+  const std::vector<Case> cases = {
+      {"{bad\n " + g + "\n", 2, 1},  // the issue's reproducer
+      {"{bad\n\t" + g + "\n  " + g, 3, 1},
+      {"{bad\r\n " + g + "\r\n" + g + "\r\n", 3, 1},
+      {"{bad\n\n\n  \n\r\n\t\n" + g + "\n", 2, 1},
+      {"{bad\n\n\n", 1, 1},
+      {"{bad", 1, 1},
+      {"{bad\n" + pretty + "\n" + g + "\n", 3, 1},
+      {"{\"edition\": \n" + pretty + "\n" + g + "\n", 3, 1},
+      {"{bad\ngarbage\n  " + g + "\n", 3, 2},
+      {"{bad\n}\n]\n" + g + "\n", 4, 3},
+      {g + " {bad\n" + g + "\n", 3, 1},  // the error's line also held a good record before it
+      {"{\"edition\":\"iid-2024\",\"region\":{\"code\":\"95.08\",\n    " + g + "\n" + g + "\n", 3, 1},
+      {"{\"x-a\":\"cut\n " + g + "\n", 2, 1},
+      {"\xEF\xBB\xBF" + g + "\n " + g + "\n", 2, 1},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.text);
+    RecordReader rr(c.text, opts());
+    RecordResult r;
+    std::size_t records = 0, errors = 0;
+    while (rr.next(r)) {
+      ++records;
+      if (r.error) ++errors;
+      else EXPECT_TRUE(r.submission.has_value());
+    }
+    EXPECT_EQ(records, c.records);
+    EXPECT_EQ(errors, c.errors);
+    const auto want = read_whole(c.text, opts());
+    for (std::size_t chunk = 1; chunk <= 64; ++chunk)
+      ASSERT_EQ(read_stream(pieces(c.text, {chunk}), opts(), chunk), want) << "chunk " << chunk;
+    for (std::size_t k = 1; k < c.text.size(); ++k)
+      ASSERT_EQ(read_stream(pieces(c.text, {k, c.text.size()}), opts(), c.text.size()), want) << "k=" << k;
+  }
+}

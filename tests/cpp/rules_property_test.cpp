@@ -90,7 +90,12 @@ struct Made {
   int level_max = 3;
   std::size_t gate_affairs = 0;  // 0: no gate
   std::vector<std::string> affairs;
+  __int128 max_total_h = 0;      // weights × level_max + rate × cap, as written
 };
+
+// The largest maximum total an edition may have to be scored exactly (the loader's bound,
+// docs/editions.md): 2^40 hundredths.
+constexpr __int128 kExactTotalH = static_cast<__int128>(1) << 40;
 
 // One random edition from a shipped one. `hostile`: sometimes past the batch's limits (levels
 // above 20 or 255, a gate of 65 affairs), which the loader must refuse.
@@ -139,7 +144,11 @@ Made random_edition(Gen& g, const bj::value& base, int index) {
   bj::object& cp = ed["count_points"].as_object()["value"].as_object();
   const std::int64_t rate_h = g.pick(std::vector<std::int64_t>{0, 1, 38, g.in(0, 1000), g.in(0, 100'000'000)});
   std::int64_t cap = g.pick(std::vector<std::int64_t>{0, 1, 200, g.in(0, 300), 100'000'000});
+  // Near the exact range's edge (2^40 hundredths of total), and now and then past it (refused).
+  const std::int64_t room = static_cast<std::int64_t>(kExactTotalH) - weights_h;
+  if (rate_h > 0 && cap > room / rate_h && !g.chance(10)) cap = std::max<std::int64_t>(0, room / rate_h);
   if (rate_h > 0 && cap > 10'000'000'000'000'000 / rate_h) cap = 10'000'000'000'000'000 / rate_h;
+  m.max_total_h = static_cast<__int128>(weights_h) + static_cast<__int128>(rate_h) * cap;
   cp["rate"] = dec(rate_h);
   cp["cap"] = cap;
   // The count gate: none, or 1–64 affairs (65 now and then: refused), any min_covered.
@@ -257,6 +266,11 @@ TEST(RulesProperty, BatchAndScoreAgreeOnRandomUserEditions) {
         ++refused_limits;
       } else if (m.gate_affairs > 64) {
         EXPECT_EQ(err.pointer(), "/count_points/value/gate/affairs") << err.what();
+        ++refused_limits;
+      } else if (m.max_total_h > kExactTotalH) {
+        // Past the exact range: refused at the count points or the maximum total.
+        const std::string at = err.pointer();
+        EXPECT_TRUE(at.rfind("/count_points", 0) == 0 || at.rfind("/max_total", 0) == 0) << err.what();
         ++refused_limits;
       } else {
         ADD_FAILURE() << "a random edition within the limits was refused: " << err.what();

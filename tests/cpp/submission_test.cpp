@@ -862,3 +862,56 @@ TEST(RecordReader, EmptyInputHasNoRecordsAndAnArrayGetsTheHint) {
   EXPECT_EQ(recs[0].error->pointer(), "/");
   EXPECT_TRUE(test::contains(recs[0].error->message(), "JSON Lines"));
 }
+
+TEST(SmallReadings, NumericIdsCoverTheWholeRangeAndLevelsMustBeExactlyWhole) {
+  auto s = parse_submission(with_innovation("iid-2023", R"("id":9223372036854775807,"status":"submitted")"));
+  EXPECT_EQ(s.innovations[0].id, "9223372036854775807");
+  auto g = parse_submission(with_innovation("iid-2023", R"("id":"a","status":"submitted","answers":{"16":{"level":2,"evidence":[{"kind":"regional_law","group":9223372036854775807}]}})"));
+  EXPECT_EQ(g.innovations[0].answers[g.edition->row_index("16")].evidence[0].group, "9223372036854775807");
+  expect_bad({"one above the id range", with_innovation("iid-2023", R"("id":9223372036854775808,"status":"submitted")"),
+              "/innovations/0/id", "9223372036854775808 is out of range 0..9223372036854775807"});
+  // Whole numbers however written are levels; anything not exactly whole is not.
+  for (const char* lv : {"0.1e1", "1.000", "100e-2", "10e-1"}) {
+    auto t = parse_submission(with_gov("iid-2023", std::string(R"({"1":{"level":)") + lv + "}}"));
+    EXPECT_EQ(t.government[t.edition->row_index("1")].level, 1) << lv;
+  }
+  for (const char* lv : {"1e-401", "0.5", "1.0000000000000000000001", "-1e-401"})
+    expect_bad({lv, with_gov("iid-2023", std::string(R"({"1":{"level":)") + lv + "}}"), "/government/1/level",
+                "is not a whole level"});
+  expect_bad({"1e400", with_gov("iid-2023", R"({"1":{"level":1e400}})"), "/government/1/level", "out of range"});
+}
+
+TEST(Messages, ControlCharactersAreEscapedInWhatButExactInTheAccessors) {
+  // A NUL in a key: what() keeps the rule after it, the pointer stays the exact key.
+  auto e = test::input_error([] {
+    parse_submission(std::string(R"({"edition":"iid-2023",)") + kRegion + ",\"gov\\u0000x\":{}}");
+  });
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->pointer(), std::string("/gov\0x", 6));
+  const std::string what = e->what();
+  EXPECT_NE(what.find("/gov\\u0000x: unknown field"), std::string::npos) << what;
+  EXPECT_NE(what.find("(expected one of:"), std::string::npos) << what;
+  EXPECT_EQ(what.find('\0'), std::string::npos);
+  // A newline and an ESC sequence in a value cannot forge a line or reach a terminal raw.
+  auto v = test::input_error([] {
+    parse_submission(R"({"edition":"iid-2023","region":{"code":"1","type":"kota\n\u001b[2J\u0085\u2028\u202e"}})");
+  });
+  ASSERT_TRUE(v.has_value());
+  const std::string w = v->what();
+  EXPECT_EQ(w.find('\n'), std::string::npos) << w;
+  EXPECT_EQ(w.find('\x1b'), std::string::npos) << w;
+  EXPECT_NE(w.find("kota\\u000a\\u001b[2J\\u0085\\u2028\\u202e"), std::string::npos) << w;
+  EXPECT_NE(w.find("is not one of: province, kabupaten, kota"), std::string::npos) << w;
+  EXPECT_NE(v->message().find("kota\n\x1b[2J"), std::string::npos);  // the message itself is exact
+  // Bytes that are not UTF-8 (a file name) are shown as \xNN, so what() is always UTF-8.
+  InputError f("/a", "bad", std::string("in\xff\xc3(.json"), 2, 3);
+  EXPECT_EQ(std::string(f.what()), "in\\xff\\xc3(.json:2:3: /a: bad");
+  EXPECT_EQ(f.source(), std::string("in\xff\xc3(.json"));
+  // A 100,000-byte value appears cut, with its size.
+  auto l = test::input_error([] {
+    parse_submission(R"({"edition":"iid-2023","region":{"code":"1","type":")" + std::string(100000, 'k') + "\"}}");
+  });
+  ASSERT_TRUE(l.has_value());
+  EXPECT_LT(std::string(l->what()).size(), 400u);
+  EXPECT_TRUE(test::contains(l->message(), "(100000 bytes)"));
+}
