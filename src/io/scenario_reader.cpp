@@ -109,8 +109,9 @@ Scenario parse_scenario(const std::string& json_text, const ScenarioBase& base) 
       if (const std::optional<JNode> lv = add->find("levels")) {
         expect(*lv, JType::object, ap + "/levels");
         for (const auto& [key, v] : lv->members) {
-          const std::string lp = pointer_append(ap + "/levels", key);
-          const std::size_t k = at(lp, [&] { return base.innovation_column(std::string(key)); });
+          const std::string row_key(key);  // a lambda cannot name a structured binding (clang 14)
+          const std::string lp = pointer_append(ap + "/levels", row_key);
+          const std::size_t k = at(lp, [&] { return base.innovation_column(row_key); });
           a.levels[k] = static_cast<std::uint8_t>(level_of(v, lp, ed));
         }
       }
