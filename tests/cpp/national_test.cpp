@@ -13,20 +13,8 @@ using namespace inovasi;
 
 namespace {
 
-// Under a sanitizer every code path still runs, on every 8th region: the sanitizer job looks
-// for memory and undefined-behaviour errors, and the full 552-region equality runs in the
-// normal build (the sanitized run would take most of CI's budget otherwise).
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr std::size_t kStride = 8;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr std::size_t kStride = 8;
-#else
-constexpr std::size_t kStride = 1;
-#endif
-#else
-constexpr std::size_t kStride = 1;
-#endif
+// Under a sanitizer, every 8th region (test::kSanitized).
+constexpr std::size_t kStride = test::kSanitized ? 8 : 1;
 
 const std::string& national_text() {
   static const std::string text = [] {

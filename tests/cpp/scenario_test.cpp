@@ -18,20 +18,8 @@ using namespace inovasi;
 
 namespace {
 
-// Under a sanitizer every path still runs, on a sample of the comparisons (every 8th override,
-// fewer random trials): the sanitizer job looks for memory and undefined-behaviour errors, and
-// the full comparison runs in the normal build.
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr std::size_t kSample = 8;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr std::size_t kSample = 8;
-#else
-constexpr std::size_t kSample = 1;
-#endif
-#else
-constexpr std::size_t kSample = 1;
-#endif
+// Under a sanitizer, every 8th override and fewer random trials (test::kSanitized).
+constexpr std::size_t kSample = test::kSanitized ? 8 : 1;
 
 constexpr Policy kPolicies[] = {Policy::self_assessed, Policy::supported, Policy::strict, Policy::assessor};
 

@@ -17,6 +17,21 @@
 
 namespace test {
 
+// Whether the suite runs under a sanitizer: heavy tests then take a sample (every path still
+// runs; the sanitizer job looks for memory and undefined-behaviour errors, and the full
+// comparisons run in the normal build).
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 // {"16": {"level": L}, ...} for every listed row of the edition; `overrides` replaces the level
 // of single rows (key -> level).
 inline std::string all_rows(const inovasi::Edition& ed, const std::vector<int>& rows, int level,
