@@ -7,6 +7,7 @@
 
 #include "common.hpp"
 #include "inovasi/batch.hpp"
+#include "inovasi/ingest.hpp"
 #include "inovasi/submission.hpp"
 
 namespace {
@@ -142,7 +143,8 @@ void register_batch(py::module_& m) {
 
   m.def(
       "columns_from_text",
-      [](const py::bytes& data, const py::object& edition, const std::string& policy, const std::string& source) {
+      [](const py::bytes& data, const py::object& edition, const std::string& policy, const std::string& source,
+         int threads) {
         // Read in place: the bytes object is immutable and the caller holds it for the call.
         const std::string_view text = data;
         inovasi::ParseOptions o;
@@ -155,18 +157,12 @@ void register_batch(py::module_& m) {
         inovasi::Columns c;
         {
           py::gil_scoped_release release;
-          std::vector<inovasi::Submission> subs;
-          inovasi::RecordReader reader(text, o);
-          inovasi::RecordResult rec;
-          while (reader.next(rec)) {
-            if (rec.error) throw *rec.error;
-            subs.push_back(std::move(*rec.submission));
-          }
-          if (subs.empty()) throw inovasi::InputError("", "no regions in the input", source);
-          c = inovasi::to_columns(subs, p);
+          c = inovasi::read_columns(text, o, p, threads);
         }
         return columns_to_dict(std::move(c));
       },
       py::arg("data"), py::arg("edition") = py::none(), py::arg("policy") = "self_assessed", py::arg("source") = "",
-      "Parse JSON Lines (or a sequence of JSON values) into columns with caps under a policy");
+      py::arg("threads") = 1,
+      "Parse JSON Lines (or a sequence of JSON values) into columns with caps under a policy; threads <= 0 uses "
+      "every hardware thread (the result does not depend on it)");
 }

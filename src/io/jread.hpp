@@ -1,11 +1,15 @@
 #pragma once
-// Internal: typed access to a JNode with located errors.
+// Internal: typed access to a parsed JSON node with located errors. The helpers are templates
+// over the node type (JNode, or the columns reader's FNode) and the pointer type (a string, or
+// a Ptr that is spelled out only when an error needs it), so every reader shares one set of
+// messages and rules.
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "inovasi/decimal.hpp"
 #include "inovasi/error.hpp"
@@ -13,67 +17,112 @@
 
 namespace inovasi::detail {
 
+// A JSON Pointer as a chain of tokens on the stack: built for free, spelled out (escaped as
+// pointer_append does) only when an error names it. A Ptr refers to its parent: keep a parent
+// alive (a named local or a function parameter) while its children are used.
+class Ptr {
+ public:
+  explicit Ptr(std::string_view root) : root_(root) {}
+  Ptr(const Ptr& parent, std::string_view token) : parent_(&parent), root_(token) {}
+  Ptr(const Ptr& parent, std::size_t index) : parent_(&parent), index_(index), is_index_(true) {}
+
+  std::string str() const {
+    if (!parent_) return std::string(root_);
+    return is_index_ ? pointer_append(parent_->str(), index_) : pointer_append(parent_->str(), std::string(root_));
+  }
+
+ private:
+  const Ptr* parent_ = nullptr;
+  std::string_view root_;  // the whole pointer (a root), or this token
+  std::size_t index_ = 0;
+  bool is_index_ = false;
+};
+
+inline Ptr operator/(const Ptr& p, std::string_view token) { return Ptr(p, token); }
+inline Ptr operator/(const Ptr& p, std::size_t index) { return Ptr(p, index); }
+
+template <class P>
+std::string ptr_text(const P& p) {
+  if constexpr (std::is_same_v<P, Ptr>) return p.str();
+  else return std::string(p);
+}
+
 [[noreturn]] inline void fail(const std::string& ptr, const std::string& msg) {
   throw InputError(ptr.empty() ? "/" : ptr, msg);
 }
+[[noreturn]] inline void fail(const Ptr& ptr, const std::string& msg) { fail(ptr.str(), msg); }
+[[noreturn]] inline void fail(const char* ptr, const std::string& msg) { fail(std::string(ptr), msg); }
 
 inline std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-inline void expect(const JNode& n, JType t, const std::string& ptr, std::string_view what = {}) {
+template <class N, class P>
+void expect(const N& n, JType t, const P& ptr, std::string_view what = {}) {
   if (n.type != t) {
     std::string found = type_name(n.type);
     if (n.type == JType::number || n.type == JType::string)
-      found += " (" + (n.type == JType::string ? quoted(n.text) : n.text) + ")";
+      found += " (" + (n.type == JType::string ? quoted(n.text) : std::string(n.text)) + ")";
     fail(ptr, std::string("expected ") + type_name(t) +
                   (what.empty() ? "" : " (" + std::string(what) + ")") + ", found " + found);
   }
 }
 
-inline const JNode& require(const JNode& obj, std::string_view key, const std::string& ptr) {
-  const JNode* n = obj.find(key);
+template <class N, class P>
+const N& require(const N& obj, std::string_view key, const P& ptr) {
+  const N* n = obj.find(key);
   if (!n) fail(ptr, "missing required field " + quoted(key));
   return *n;
 }
 
 // Unknown keys are errors; keys starting with "x-" are reserved for other tools and ignored.
-inline void check_keys(const JNode& obj, const std::string& ptr,
-                       std::initializer_list<std::string_view> allowed) {
+template <class N, class P>
+void check_keys(const N& obj, const P& ptr, std::initializer_list<std::string_view> allowed) {
   for (const auto& [k, v] : obj.members) {
-    if (k.rfind("x-", 0) == 0) continue;
+    if (std::string_view(k).rfind("x-", 0) == 0) continue;
+    const std::string_view key(k);
     bool ok = false;
-    for (auto a : allowed) ok = ok || a == k;
+    for (auto a : allowed)
+      if (a.size() == key.size() && a[0] == key[0] && a == key) {
+        ok = true;
+        break;
+      }
     if (!ok) {
       std::string list;
       for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      fail(pointer_append(ptr, k), "unknown field " + quoted(k) + " (expected one of: " + list + ")");
+      fail(pointer_append(ptr_text(ptr), std::string(k)),
+           "unknown field " + quoted(k) + " (expected one of: " + list + ")");
     }
   }
 }
 
-inline const std::string& get_string(const JNode& n, const std::string& ptr) {
+template <class N, class P>
+const auto& get_string(const N& n, const P& ptr) {
   expect(n, JType::string, ptr);
   return n.text;
 }
 
-inline bool get_bool(const JNode& n, const std::string& ptr) {
+template <class N, class P>
+bool get_bool(const N& n, const P& ptr) {
   expect(n, JType::boolean, ptr);
   return n.boolean;
 }
 
-inline Decimal get_decimal(const JNode& n, const std::string& ptr) {
+template <class N, class P>
+Decimal get_decimal(const N& n, const P& ptr) {
   expect(n, JType::number, ptr);
   auto d = Decimal::parse(n.text);
-  if (!d) fail(ptr, n.text + " is out of range (numbers must be finite and within a double's range)");
+  if (!d)
+    fail(ptr, std::string(n.text) + " is out of range (numbers must be finite and within a double's range)");
   return *d;
 }
 
-inline std::int64_t get_int(const JNode& n, const std::string& ptr, std::int64_t lo,
-                            std::int64_t hi, std::string_view what = "a whole number") {
+template <class N, class P>
+std::int64_t get_int(const N& n, const P& ptr, std::int64_t lo, std::int64_t hi,
+                     std::string_view what = "a whole number") {
   Decimal d = get_decimal(n, ptr);
-  if (!d.is_integer()) fail(ptr, n.text + " is not " + std::string(what));
+  if (!d.is_integer()) fail(ptr, std::string(n.text) + " is not " + std::string(what));
   auto v = d.scaled(0);
   if (!v || *v < lo || *v > hi)
-    fail(ptr, n.text + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
+    fail(ptr, std::string(n.text) + " is out of range " + std::to_string(lo) + ".." + std::to_string(hi));
   return *v;
 }
 
@@ -84,9 +133,8 @@ inline std::string lower(std::string_view s) {
   return out;
 }
 
-template <class E>
-E parse_enum(const JNode& n, const std::string& ptr,
-             std::initializer_list<std::pair<std::string_view, E>> values) {
+template <class E, class N, class P>
+E parse_enum(const N& n, const P& ptr, std::initializer_list<std::pair<std::string_view, E>> values) {
   const auto& s = get_string(n, ptr);
   std::string list;
   for (auto& [name, e] : values) {
@@ -96,11 +144,16 @@ E parse_enum(const JNode& n, const std::string& ptr,
   fail(ptr, quoted(s) + " is not one of: " + list);
 }
 
-inline bool valid_date(const std::string& s) {
+inline bool valid_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
     if (s[i] < '0' || s[i] > '9') return false;
-  int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  auto num = [&](std::size_t at, std::size_t len) {
+    int v = 0;
+    for (std::size_t i = at; i < at + len; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  int y = num(0, 4), m = num(5, 2), d = num(8, 2);
   if (m < 1 || m > 12 || d < 1) return false;
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -108,8 +161,9 @@ inline bool valid_date(const std::string& s) {
   return d <= max;
 }
 
-inline std::string get_date(const JNode& n, const std::string& ptr) {
-  const auto& s = get_string(n, ptr);
+template <class N, class P>
+std::string_view get_date(const N& n, const P& ptr) {
+  const std::string_view s = get_string(n, ptr);
   if (s.size() != 10 || s[4] != '-' || s[7] != '-' ||
       !std::all_of(s.begin(), s.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); }))
     fail(ptr, quoted(s) + " is not an ISO date (YYYY-MM-DD)");

@@ -1,0 +1,22 @@
+#pragma once
+// Fast ingest: JSON Lines (or JSON values one after another) straight into columns, with every
+// record validated by the same rules as parse_submission, on one or more threads.
+#include <string_view>
+
+#include "inovasi/batch.hpp"
+#include "inovasi/score.hpp"
+#include "inovasi/submission.hpp"
+
+namespace inovasi {
+
+// Columns of every record of `text`, equal to reading it with RecordReader and passing the
+// submissions to to_columns(submissions, policy): the same columns, and the same error (the
+// first bad record in input order, with file, line, column, JSON Pointer and rule; then a
+// record under another edition; then "no regions in the input"). With threads > 1 (<= 0: one
+// per hardware thread) the text is split at line boundaries and the parts are read at once;
+// the result does not depend on the thread count. Policies other than self_assessed take the
+// record-by-record path (their caps need the evidence checker).
+Columns read_columns(std::string_view text, const ParseOptions& options, Policy policy = Policy::self_assessed,
+                     int threads = 1);
+
+}  // namespace inovasi

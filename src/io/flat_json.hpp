@@ -1,0 +1,96 @@
+#pragma once
+// Internal: the columns reader's JSON tree. Nodes live in an arena that is reused from record
+// to record, strings are views of the input (copied only when they hold escapes), and the
+// children of a node are contiguous, so a record is read without a heap allocation per node.
+// It has JNode's shape (type, boolean, text, items, members, find), so the one submission
+// parser reads either tree. Anything this tree does not accept — a syntax error, a duplicate
+// key, a limit, a tree larger than its memory budget — is reported only as "not read": the
+// caller then reads the record through parse_one, whose messages are the reference.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "io/json_dom.hpp"
+
+namespace inovasi::detail {
+
+struct FNode;
+
+// Key equality for short keys: the length and first byte settle most comparisons.
+inline bool same_key(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+}
+
+// The children of an array: random access.
+struct FItems {
+  const FNode* first = nullptr;
+  std::size_t n = 0;
+  std::size_t size() const { return n; }
+  const FNode& operator[](std::size_t i) const;
+  const FNode* begin() const { return first; }
+  const FNode* end() const;
+};
+
+// The members of an object: iterated as (key, value) pairs, in input order.
+struct FMembers {
+  struct iterator {
+    const FNode* p;
+    std::pair<std::string_view, const FNode&> operator*() const;
+    iterator& operator++();
+    bool operator!=(const iterator& o) const { return p != o.p; }
+  };
+  const FNode* first = nullptr;
+  std::size_t n = 0;
+  std::size_t size() const { return n; }
+  iterator begin() const { return {first}; }
+  iterator end() const;
+};
+
+struct FNode {
+  JType type = JType::null;
+  bool boolean = false;
+  std::string_view text;  // string value, or the number's text
+  std::string_view key;   // this node's key in its parent object
+  FItems items;            // arrays
+  FMembers members;        // objects
+
+  const FNode* find(std::string_view k) const {
+    for (std::size_t i = 0; i < members.n; ++i)
+      if (same_key(members.first[i].key, k)) return &members.first[i];
+    return nullptr;
+  }
+  bool is_object() const { return type == JType::object; }
+};
+
+inline const FNode& FItems::operator[](std::size_t i) const { return first[i]; }
+inline const FNode* FItems::end() const { return first + n; }
+inline std::pair<std::string_view, const FNode&> FMembers::iterator::operator*() const { return {p->key, *p}; }
+inline FMembers::iterator FMembers::end() const { return {first + n}; }
+inline FMembers::iterator& FMembers::iterator::operator++() {
+  ++p;
+  return *this;
+}
+
+// Reads one JSON value after another from one buffer; the tree of the last read stays valid
+// until the next read. Not thread-safe: one per thread.
+class FlatReader {
+ public:
+  FlatReader();
+  ~FlatReader();
+  FlatReader(const FlatReader&) = delete;
+  FlatReader& operator=(const FlatReader&) = delete;
+
+  // The value that starts at text[pos] (not whitespace) and, in `consumed`, its length; null
+  // when the tree does not accept it (see above). `text` must outlive the returned tree.
+  const FNode* read(std::string_view text, std::size_t pos, const JsonLimits& limits, std::size_t& consumed);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace inovasi::detail
