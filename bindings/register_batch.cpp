@@ -143,10 +143,13 @@ void register_batch(py::module_& m) {
 
   m.def(
       "columns_from_text",
-      [](const py::bytes& data, const py::object& edition, const std::string& policy, const std::string& source,
+      [](const py::buffer& data, const py::object& edition, const std::string& policy, const std::string& source,
          int threads) {
-        // Read in place: the bytes object is immutable and the caller holds it for the call.
-        const std::string_view text = data;
+        // Read in place (bytes, or a mapped file): the buffer stays exported until the call ends.
+        const py::buffer_info info = data.request();
+        if (info.ndim > 1 || (info.ndim == 1 && info.itemsize != 1))
+          throw py::type_error("data must be bytes or a one-dimensional byte buffer");
+        const std::string_view text(static_cast<const char*>(info.ptr), static_cast<std::size_t>(info.size * info.itemsize));
         inovasi::ParseOptions o;
         o.source = source;
         if (!edition.is_none()) {

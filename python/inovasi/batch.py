@@ -24,7 +24,7 @@ import numpy as np
 from . import _core
 from ._api import Edition, edition as _edition
 
-__all__ = ["columns", "score_arrays", "score_columns", "frame", "rank", "REGION_TYPES"]
+__all__ = ["columns", "score_arrays", "score_columns", "frame", "rank", "competition_ranks", "REGION_TYPES"]
 
 REGION_TYPES = ("province", "kabupaten", "kota")  # values of the `types` column
 
@@ -40,21 +40,47 @@ def _read(source: Union[PathLike, bytes]) -> tuple[bytes, str]:
 
 
 def columns(source: Union[PathLike, bytes, Sequence[PathLike]], edition: Union[str, Edition, None] = None,
-            policy: str = "self_assessed") -> dict:
+            policy: str = "self_assessed", threads: int = 1) -> dict:
     """Columns of the regions in one or more files (JSON Lines, or JSON values one after another).
 
     With ``edition`` every record is scored under it (overriding its own); otherwise all
     records must share one edition. ``policy`` other than ``self_assessed`` runs pre-validation
     and stores the validated levels as caps. Returns a dict of numpy arrays (owning their
     memory, no copy) plus ``edition``, ``codes``, ``names``, ``provinces`` and ``types``.
+    ``threads`` reads parts of the input at once (<= 0: every hardware thread); the columns,
+    and the error of a bad input (its first bad record), do not depend on it.
     """
+    ed = _edition(edition) if edition is not None else None
     if isinstance(source, (list, tuple)):
+        if len(source) == 1:
+            return columns(source[0], edition, policy, threads)
         data = b"\n".join(_read(s)[0] for s in source)
         name = ", ".join(os.fspath(s) for s in source)
-    else:
-        data, name = _read(source)
-    ed = _edition(edition) if edition is not None else None
-    return _core.columns_from_text(data, ed, policy, name)
+        return _core.columns_from_text(data, ed, policy, name, int(threads))
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return _core.columns_from_text(bytes(source), ed, policy, "<bytes>", int(threads))
+    path = os.fspath(source)
+    with open(path, "rb") as f:
+        mapped = _mapped(f)
+        if mapped is None:
+            return _core.columns_from_text(f.read(), ed, policy, path, int(threads))
+        with mapped:
+            return _core.columns_from_text(mapped, ed, policy, path, int(threads))
+
+
+def _mapped(f):
+    """The file mapped read-only (no copy of a large file into memory), or None where it cannot
+    be (empty files, pipes and other non-regular files are read instead)."""
+    import mmap
+    import stat
+
+    try:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_size == 0:
+            return None
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
 
 
 def score_arrays(edition: Union[str, Edition], government_levels: np.ndarray, innovation_levels: np.ndarray,
@@ -113,16 +139,38 @@ def frame(cols: Mapping[str, Any], result: Optional[Mapping[str, np.ndarray]] = 
     })
 
 
+def check_unique_codes(codes: Sequence[str]) -> None:
+    """A ranking needs each region once: the first duplicate region code is a ValueError."""
+    seen = set()
+    for c in codes:
+        if c in seen:
+            raise ValueError(f"duplicate region code {c!r}: a ranking needs each region once")
+        seen.add(c)
+
+
+def competition_ranks(iid_h: np.ndarray, groups: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Standard competition ranks by IID within each group (1, 2, 2, 4: 1 + the number of
+    strictly higher IIDs of the group's eligible regions); 0 where not eligible."""
+    out = np.zeros(len(iid_h), dtype=np.int64)
+    for g in np.unique(groups[eligible]):
+        m = eligible & (groups == g)
+        v = np.asarray(iid_h)[m]
+        out[m] = len(v) - np.searchsorted(np.sort(v), v, side="right") + 1
+    return out
+
+
 def rank(df, lowest_category: str = "Tidak Dapat Dinilai", by: str = "type"):
     """Adds ``rank`` (standard competition ranking by IID within each ``by`` group: 1, 2, 2, 4)
     and ``ranked`` (the group's number of ranked regions). Regions in the lowest category are
     left out of ranks and denominators (methodology §7); duplicate region codes are an error."""
-    dup = df["code"][df["code"].duplicated()]
-    if len(dup):
-        raise ValueError(f"duplicate region code {dup.iloc[0]!r}: a ranking needs each region once")
+    check_unique_codes(df["code"].tolist())
     out = df.copy()
     eligible = out["category"] != lowest_category
-    ranks = out.loc[eligible].groupby(by)["iid_h"].rank(method="min", ascending=False)
-    out["rank"] = ranks.reindex(out.index).astype("Int64")
+    import pandas as pd
+
+    groups = pd.factorize(out[by])[0]  # -1: no group (NaN), not ranked
+    ok = eligible.to_numpy() & (groups >= 0)
+    ranks = competition_ranks(out["iid_h"].to_numpy(), groups, ok)
+    out["rank"] = pd.Series(ranks, index=out.index).where(ok).astype("Int64")
     out["ranked"] = out.loc[eligible].groupby(by)["code"].transform("size").reindex(out.index).astype("Int64")
     return out
