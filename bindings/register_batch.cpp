@@ -168,4 +168,15 @@ void register_batch(py::module_& m) {
       py::arg("threads") = 1,
       "Parse JSON Lines (or a sequence of JSON values) into columns with caps under a policy; threads <= 0 uses "
       "every hardware thread (the result does not depend on it)");
+
+  m.def(
+      "parse_only_baseline",
+      [](const py::buffer& data, int threads) {
+        const py::buffer_info info = data.request();
+        const std::string_view text(static_cast<const char*>(info.ptr), static_cast<std::size_t>(info.size * info.itemsize));
+        py::gil_scoped_release release;
+        return inovasi::parse_only_baseline(text, threads);
+      },
+      py::arg("data"), py::arg("threads") = 1,
+      "Benchmarks only: boost::json::parse of every line (the baseline of the ingest rate); returns the objects");
 }

@@ -19,4 +19,9 @@ namespace inovasi {
 Columns read_columns(std::string_view text, const ParseOptions& options, Policy policy = Policy::self_assessed,
                      int threads = 1);
 
+// The baseline read_columns is measured against (benchmarks only): Boost.JSON's DOM parser,
+// boost::json::parse, on every line of `text`, over `threads` line-aligned parts at once,
+// keeping nothing. Returns the number of lines that hold a JSON object; throws on a syntax error.
+std::size_t parse_only_baseline(std::string_view text, int threads = 1);
+
 }  // namespace inovasi

@@ -7,6 +7,8 @@
 #include "inovasi/ingest.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
 #include <cstring>
 #include <optional>
 #include <thread>
@@ -224,6 +226,40 @@ Columns read_columns(std::string_view text, const ParseOptions& options, Policy 
   if (mixed) return reference_columns(text, options, policy);  // its error names the record
   if (!out.edition) throw InputError("", "no regions in the input", options.source);
   return out;
+}
+
+std::size_t parse_only_baseline(std::string_view text, int threads) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const auto n = static_cast<std::size_t>(threads);
+  std::vector<std::size_t> cut{0};
+  for (std::size_t k = 1; k < n; ++k) {
+    const std::size_t nl = text.find('\n', text.size() * k / n);
+    cut.push_back(std::max(cut.back(), nl == std::string_view::npos ? text.size() : nl + 1));
+  }
+  cut.push_back(text.size());
+  std::atomic<std::size_t> objects{0};
+  std::vector<std::exception_ptr> failures(n);
+  auto part = [&](std::size_t k) {
+    try {
+      std::size_t b = cut[k], found = 0;
+      while (b < cut[k + 1]) {
+        std::size_t nl = text.find('\n', b);
+        if (nl == std::string_view::npos || nl > cut[k + 1]) nl = cut[k + 1];
+        if (detail::skip_ws(text.substr(0, nl), b) < nl) found += boost::json::parse(text.substr(b, nl - b)).is_object();
+        b = nl + 1;
+      }
+      objects += found;
+    } catch (...) {
+      failures[k] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t k = 1; k < n; ++k) pool.emplace_back(part, k);
+  part(0);
+  for (auto& t : pool) t.join();
+  for (auto& f : failures)
+    if (f) std::rethrow_exception(f);
+  return objects;
 }
 
 }  // namespace inovasi

@@ -20,9 +20,13 @@ namespace inovasi::detail {
 
 struct FNode;
 
-// Key equality for short keys: the length and first byte settle most comparisons.
+// Key equality, inline: keys are short, and the length and first byte settle most comparisons
+// (a call to memcmp per key costs more than the comparison).
 inline bool same_key(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && (a.empty() || (a[0] == b[0] && std::memcmp(a.data(), b.data(), a.size()) == 0));
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
 }
 
 // The children of an array: random access.

@@ -80,11 +80,16 @@ void check_keys(const N& obj, const P& ptr, std::initializer_list<std::string_vi
     if (std::string_view(k).rfind("x-", 0) == 0) continue;
     const std::string_view key(k);
     bool ok = false;
-    for (auto a : allowed)
-      if (a.size() == key.size() && a[0] == key[0] && a == key) {
+    for (auto a : allowed) {
+      // Inline: the allowed keys are short, and most differ in length or first byte.
+      if (a.size() != key.size()) continue;
+      std::size_t i = 0;
+      while (i < a.size() && a[i] == key[i]) ++i;
+      if (i == a.size()) {
         ok = true;
         break;
       }
+    }
     if (!ok) {
       std::string list;
       for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);

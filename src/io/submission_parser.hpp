@@ -24,10 +24,14 @@ inline std::string file_type_of(std::string_view file) {
   auto dot = file.rfind('.');
   auto slash = file.find_last_of("/\\");
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "other";
-  std::string ext(file.substr(dot + 1));
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* t : {"pdf", "jpg", "jpeg", "png", "mp4", "mov"})
-    if (ext == t) return ext;
+  const std::string_view ext = file.substr(dot + 1);
+  for (std::string_view t : {"pdf", "jpg", "jpeg", "png", "mp4", "mov"}) {
+    if (ext.size() != t.size()) continue;
+    bool same = true;  // ASCII case-insensitively
+    for (std::size_t i = 0; i < t.size() && same; ++i)
+      same = (ext[i] >= 'A' && ext[i] <= 'Z' ? ext[i] - 'A' + 'a' : ext[i]) == t[i];
+    if (same) return std::string(t);
+  }
   return "other";
 }
 
