@@ -66,11 +66,14 @@ void expect(const N& n, JType t, const P& ptr, std::string_view what = {}) {
   }
 }
 
+// The member's node: a reference into a tree whose find() gives a pointer, the node itself
+// (a view) for one whose find() gives an optional.
 template <class N, class P>
-const N& require(const N& obj, std::string_view key, const P& ptr) {
-  const N* n = obj.find(key);
+decltype(auto) require(const N& obj, std::string_view key, const P& ptr) {
+  auto n = obj.find(key);
   if (!n) fail(ptr, "missing required field " + quoted(key));
-  return *n;
+  if constexpr (std::is_pointer_v<decltype(n)>) return (*n);
+  else return N(*n);
 }
 
 // Unknown keys are errors; keys starting with "x-" are reserved for other tools and ignored.

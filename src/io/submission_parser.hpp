@@ -147,7 +147,7 @@ class Parser {
         std::set<int> offsets;
         for (std::size_t i = 0; i < v.items.size(); ++i) {
           const Ptr ip = ptr / i;
-          const N& y = v.items[i];
+          const auto& y = v.items[i];
           int off;
           if (y.type == JType::string) {
             const std::string_view s = y.text;
@@ -186,33 +186,33 @@ class Parser {
     if (std::find(ed_.evidence_kinds.begin(), ed_.evidence_kinds.end(), kind) == ed_.evidence_kinds.end())
       fail(p / "kind", quoted(kind) + " is not an evidence kind of " + ed_.name);
     it.kind = kind;
-    if (auto* f = n.find("file")) {
+    if (auto f = n.find("file")) {
       it.file = get_string(*f, p / "file");
       it.file_type = file_type_of(it.file);
     }
-    if (auto* d = n.find("date")) it.date = get_date(*d, p / "date");
-    if (auto* y = n.find("year")) it.year = static_cast<int>(get_int(*y, p / "year", 1900, 2100, "a calendar year"));
-    if (auto* g = n.find("group")) {
+    if (auto d = n.find("date")) it.date = get_date(*d, p / "date");
+    if (auto y = n.find("year")) it.year = static_cast<int>(get_int(*y, p / "year", 1900, 2100, "a calendar year"));
+    if (auto g = n.find("group")) {
       if (g->type == JType::number) it.group = std::to_string(get_int(*g, p / "group", 0, INT64_MAX));
       else it.group = get_string(*g, p / "group");
     }
-    if (auto* v = n.find("value")) it.value = get_decimal(*v, p / "value");
-    if (auto* b = n.find("signed")) it.signed_ = tri_of(get_bool(*b, p / "signed"));
-    if (auto* b = n.find("names_innovation")) it.names_innovation = tri_of(get_bool(*b, p / "names_innovation"));
-    if (auto* b = n.find("highlighted")) it.highlighted = tri_of(get_bool(*b, p / "highlighted"));
-    if (auto* b = n.find("in_force")) it.in_force = tri_of(get_bool(*b, p / "in_force"));
-    if (auto* b = n.find("on_behalf_of_regional_head"))
+    if (auto v = n.find("value")) it.value = get_decimal(*v, p / "value");
+    if (auto b = n.find("signed")) it.signed_ = tri_of(get_bool(*b, p / "signed"));
+    if (auto b = n.find("names_innovation")) it.names_innovation = tri_of(get_bool(*b, p / "names_innovation"));
+    if (auto b = n.find("highlighted")) it.highlighted = tri_of(get_bool(*b, p / "highlighted"));
+    if (auto b = n.find("in_force")) it.in_force = tri_of(get_bool(*b, p / "in_force"));
+    if (auto b = n.find("on_behalf_of_regional_head"))
       it.on_behalf_of_regional_head = tri_of(get_bool(*b, p / "on_behalf_of_regional_head"));
-    if (auto* b = n.find("has_cover")) it.has_cover = tri_of(get_bool(*b, p / "has_cover"));
-    if (auto* d = n.find("duration_s")) {
+    if (auto b = n.find("has_cover")) it.has_cover = tri_of(get_bool(*b, p / "has_cover"));
+    if (auto d = n.find("duration_s")) {
       it.duration_s = get_decimal(*d, p / "duration_s");
       if (it.duration_s->negative()) fail(p / "duration_s", "a duration cannot be negative");
     }
-    if (auto* v = n.find("verdict"))
+    if (auto v = n.find("verdict"))
       it.verdict = parse_enum<Verdict>(*v, p / "verdict",
                                        {{"accepted", Verdict::accepted}, {"revision", Verdict::revision},
                                         {"rejected", Verdict::rejected}});
-    if (auto* s = n.find("supported_level")) it.supported_level = level_of(*s, p / "supported_level", r);
+    if (auto s = n.find("supported_level")) it.supported_level = level_of(*s, p / "supported_level", r);
   }
 
   void parse_answer(const N& n, const Ptr& p, const Row& r, Answer& a) const {
@@ -221,7 +221,7 @@ class Parser {
     reset(a);
     a.present = true;
     std::string& basis = a.basis;
-    if (auto* b = n.find("basis")) {
+    if (auto b = n.find("basis")) {
       if (r.input != InputKind::bases) fail(p / "basis", "indicator " + r.key + " takes no basis " + context(r));
       basis = get_string(*b, p / "basis");
       if (!r.bases.count(basis)) {
@@ -232,8 +232,8 @@ class Parser {
     } else if (r.input == InputKind::bases) {
       basis = r.default_basis;
     }
-    const N* lv = n.find("level");
-    const N* vv = n.find("value");
+    const auto lv = n.find("level");
+    const auto vv = n.find("value");
     if (lv) {
       a.level = level_of(*lv, p / "level", r);
       a.level_given = true;
@@ -246,13 +246,13 @@ class Parser {
                               ", which gives level " + std::to_string(derived) + " " + context(r));
       a.level = derived;
     }
-    if (auto* acc = n.find("acceptance")) {
+    if (auto acc = n.find("acceptance")) {
       Decimal d = get_decimal(*acc, p / "acceptance");
       if (d < Decimal() || d > Decimal::from_int(1))
         fail(p / "acceptance", std::string(acc->text) + " is out of range 0..1");
       a.acceptance = d.to_double();
     }
-    if (auto* ev = n.find("evidence")) {
+    if (auto ev = n.find("evidence")) {
       const Ptr ep = p / "evidence";
       expect(*ev, JType::array, ep);
       if (ev->items.size() > limits_.max_evidence_items)
@@ -299,23 +299,23 @@ class Parser {
     check_keys(n, p,
                {"id", "name", "department", "stage", "status", "form", "kind", "affairs", "applied_date", "answers"});
     reset(inv);
-    const N& id = require(n, "id", p);
+    const auto& id = require(n, "id", p);
     if (id.type == JType::number) inv.id = std::to_string(get_int(id, p / "id", 0, INT64_MAX));
     else inv.id = get_string(id, p / "id");
     if (inv.id.empty()) fail(p / "id", "must not be empty");
-    if (auto* v = n.find("name")) inv.name = get_string(*v, p / "name");
-    if (auto* v = n.find("department")) inv.department = get_string(*v, p / "department");
-    if (auto* v = n.find("stage"))
+    if (auto v = n.find("name")) inv.name = get_string(*v, p / "name");
+    if (auto v = n.find("department")) inv.department = get_string(*v, p / "department");
+    if (auto v = n.find("stage"))
       inv.stage = parse_enum<Stage>(*v, p / "stage",
                                     {{"initiative", Stage::initiative}, {"trial", Stage::trial}, {"applied", Stage::applied}});
     inv.status = parse_enum<Status>(require(n, "status", p), p / "status",
                                     {{"draft", Status::draft}, {"submitted", Status::submitted}, {"rejected", Status::rejected}});
-    if (auto* v = n.find("form"))
+    if (auto v = n.find("form"))
       inv.form = parse_enum<Form>(*v, p / "form",
                                   {{"governance", Form::governance}, {"public_service", Form::public_service}, {"other", Form::other}});
-    if (auto* v = n.find("kind"))
+    if (auto v = n.find("kind"))
       inv.kind = parse_enum<Kind>(*v, p / "kind", {{"digital", Kind::digital}, {"non_digital", Kind::non_digital}});
-    if (auto* v = n.find("affairs")) {
+    if (auto v = n.find("affairs")) {
       const Ptr ap = p / "affairs";
       expect(*v, JType::array, ap);
       for (std::size_t i = 0; i < v->items.size(); ++i) {
@@ -324,8 +324,8 @@ class Parser {
         if (std::find(inv.affairs.begin(), inv.affairs.end(), a) == inv.affairs.end()) inv.affairs.push_back(a);
       }
     }
-    if (auto* v = n.find("applied_date")) inv.applied_date = get_date(*v, p / "applied_date");
-    if (auto* v = n.find("answers")) parse_answers(*v, p / "answers", inv.answers, 1);
+    if (auto v = n.find("applied_date")) inv.applied_date = get_date(*v, p / "applied_date");
+    if (auto v = n.find("answers")) parse_answers(*v, p / "answers", inv.answers, 1);
     else reset_answers(inv.answers, ed_.rows.size());
   }
 
@@ -337,13 +337,13 @@ class Parser {
     reg.clusters.clear();
     reg.code = get_string(require(n, "code", p), p / "code");
     if (reg.code.empty()) fail(p / "code", "must not be empty");
-    if (auto* v = n.find("name")) reg.name = get_string(*v, p / "name");
+    if (auto v = n.find("name")) reg.name = get_string(*v, p / "name");
     reg.type = parse_enum<RegionType>(require(n, "type", p), p / "type",
                                       {{"province", RegionType::province}, {"kabupaten", RegionType::kabupaten},
                                        {"kota", RegionType::kota}});
-    if (auto* v = n.find("province")) reg.province = get_string(*v, p / "province");
+    if (auto v = n.find("province")) reg.province = get_string(*v, p / "province");
     else reg.province = province_of_code(reg.code);
-    if (auto* v = n.find("clusters")) {
+    if (auto v = n.find("clusters")) {
       const Ptr clp = p / "clusters";
       expect(*v, JType::array, clp);
       for (std::size_t i = 0; i < v->items.size(); ++i) {
@@ -359,12 +359,12 @@ class Parser {
   }
 
   void parse_body(const N& root, Submission& s) const {
-    if (auto* r = root.find("region")) parse_region(*r, s.region);
+    if (auto r = root.find("region")) parse_region(*r, s.region);
     else fail("/region", "missing required field \"region\" (with at least code and type)");
-    if (auto* g = root.find("government")) parse_answers(*g, Ptr("/government"), s.government, 0);
+    if (auto g = root.find("government")) parse_answers(*g, Ptr("/government"), s.government, 0);
     else reset_answers(s.government, ed_.rows.size());
     std::size_t count = 0;
-    if (auto* inv = root.find("innovations")) {
+    if (auto inv = root.find("innovations")) {
       const Ptr ip0("/innovations");
       expect(*inv, JType::array, ip0);
       if (inv->items.size() > limits_.max_innovations)
@@ -403,7 +403,7 @@ void build_submission(const N& root, const ParseOptions& opt, Submission& s, boo
     fail("/", "a top-level array is not a submission: give one object per region (JSON Lines: one per line)");
   expect(root, JType::object, "/", "a submission object");
   check_keys(root, "", {"edition", "region", "government", "innovations"});
-  const N* en = root.find("edition");
+  const auto en = root.find("edition");
   if (opt.override_edition && opt.edition) {
     s.edition = opt.edition;
     if (en) get_string(*en, "/edition");
