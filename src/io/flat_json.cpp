@@ -153,8 +153,12 @@ struct Handler {
     if (!f.dropped) {
       FNode* block = n ? nodes.alloc(n) : nullptr;
       std::move(kids, kids + n, block);
-      if (object) node.members = {block, n};
-      else node.items = {block, n};
+      if (object) {
+        node.members = {block, n};
+        for (std::size_t i = 0; i < n; ++i) node.keys |= key_bit(block[i].key);
+      } else {
+        node.items = {block, n};
+      }
     }
     values.resize(f.start);
     if (!frames.empty() && object_frame.back()) key = f.key;

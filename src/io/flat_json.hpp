@@ -54,6 +54,15 @@ struct FMembers {
   iterator end() const;
 };
 
+// One bit per key length and first and last byte: find() answers most absent keys (the
+// parser asks for every optional field) with one test.
+inline std::uint64_t key_bit(std::string_view k) {
+  const unsigned h = k.empty() ? 0u
+                               : static_cast<unsigned>(k.size()) * 7u + static_cast<unsigned char>(k[0]) * 3u +
+                                     static_cast<unsigned char>(k.back());
+  return std::uint64_t(1) << (h & 63u);
+}
+
 struct FNode {
   JType type = JType::null;
   bool boolean = false;
@@ -61,8 +70,10 @@ struct FNode {
   std::string_view key;   // this node's key in its parent object
   FItems items;            // arrays
   FMembers members;        // objects
+  std::uint64_t keys = 0;  // objects: the key_bit of every member
 
   const FNode* find(std::string_view k) const {
+    if (!(keys & key_bit(k))) return nullptr;
     for (std::size_t i = 0; i < members.n; ++i)
       if (same_key(members.first[i].key, k)) return &members.first[i];
     return nullptr;

@@ -183,7 +183,9 @@ class Parser {
                 "supported_level"});
     reset(it);
     const std::string_view kind = get_string(require(n, "kind", p), p / "kind");
-    if (std::find(ed_.evidence_kinds.begin(), ed_.evidence_kinds.end(), kind) == ed_.evidence_kinds.end())
+    if (std::none_of(ed_.evidence_kinds.begin(), ed_.evidence_kinds.end(), [&](const std::string& k) {
+          return k.size() == kind.size() && (kind.empty() || k[0] == kind[0]) && k == kind;  // length, first byte first
+        }))
       fail(p / "kind", quoted(kind) + " is not an evidence kind of " + ed_.name);
     it.kind = kind;
     if (auto f = n.find("file")) {
