@@ -5,14 +5,16 @@ Boost.JSON's DOM parser merely parsing the same bytes, on 1 and 2 threads, in th
     PYTHONPATH=python python3 benchmarks/ingest.py [--repeat 5] [FILE]
 
 FILE defaults to the bundled national dataset (generated on first use: that set-up is not
-timed). Figures are best-of-repeat wall times (the machine is shared; the best run is the one
-least disturbed). CPU seconds of the process are printed beside them.
+timed). Rates are best-of-repeat wall times (the machine is shared; the best run is the one
+least disturbed), beside the range and median of the per-round ratios and the median CPU
+seconds of the process (all its threads).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -42,11 +44,29 @@ def main() -> int:
     data = open(path, "rb").read()
     mb = len(data) / 1e6
     print(f"{path}: {mb:.1f} MB, nproc {os.cpu_count()}")
-    print(f"{'threads':>7}  {'parse-only MB/s':>15}  {'columns MB/s':>12}  {'ratio':>5}   (wall; CPU s parse/columns)")
-    for threads in (1, 2):
-        pw, pc, _ = best(lambda: _core.parse_only_baseline(data, threads), args.repeat)
-        cw, cc, _ = best(lambda: _core.columns_from_text(data, None, "self_assessed", path, threads), args.repeat)
-        print(f"{threads:>7}  {mb / pw:>15.1f}  {mb / cw:>12.1f}  {pw / cw:>5.2f}   ({pc:.2f} / {cc:.2f})")
+    # Interleaved rounds: in each, both readers run on 1 and on 2 threads close together in time,
+    # so the ratio of a round cancels much of a shared machine's drift.
+    cases = [(t, kind) for t in (1, 2) for kind in ("parse", "columns")]
+    walls = {c: [] for c in cases}
+    cpus = {c: [] for c in cases}
+    for _ in range(args.repeat):
+        for t, kind in cases:
+            if kind == "parse":
+                fn = lambda: _core.parse_only_baseline(data, t)  # noqa: E731
+            else:
+                fn = lambda: _core.columns_from_text(data, None, "self_assessed", path, t)  # noqa: E731
+            w, c, _ = best(fn, 1)
+            walls[(t, kind)].append(w)
+            cpus[(t, kind)].append(c)
+    med = statistics.median
+    print(f"{'threads':>7}  {'parse-only MB/s':>15}  {'columns MB/s':>12}  {'ratio':>5}  {'per-round ratio':>15}"
+          f"   CPU s parse / columns")
+    for t in (1, 2):
+        p, c = walls[(t, "parse")], walls[(t, "columns")]
+        rounds = [a / b for a, b in zip(p, c)]
+        print(f"{t:>7}  {mb / min(p):>15.1f}  {mb / min(c):>12.1f}  {min(p) / min(c):>5.2f}  "
+              f"{min(rounds):>5.2f}-{max(rounds):.2f} (med {med(rounds):.2f})   "
+              f"{med(cpus[(t, 'parse')]):.2f} / {med(cpus[(t, 'columns')]):.2f}")
 
     # inovasi rank: its parts in this process, then the whole command.
     from inovasi import ranking

@@ -13,7 +13,8 @@ namespace inovasi {
 // submissions to to_columns(submissions, policy): the same columns, and the same error (the
 // first bad record in input order, with file, line, column, JSON Pointer and rule; then a
 // record under another edition; then "no regions in the input"). With threads > 1 (<= 0: one
-// per hardware thread) the text is split at line boundaries and the parts are read at once;
+// per hardware thread; at most 64, and a part per 256 KiB) the text is split at line
+// boundaries and the parts are read at once;
 // the result does not depend on the thread count. Policies other than self_assessed take the
 // record-by-record path (their caps need the evidence checker).
 Columns read_columns(std::string_view text, const ParseOptions& options, Policy policy = Policy::self_assessed,

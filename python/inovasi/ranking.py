@@ -114,7 +114,8 @@ def add_parser(sub) -> None:
     p.add_argument("--policy", default="self_assessed",
                    choices=["self_assessed", "supported", "strict", "assessor"])
     p.add_argument("--top", type=int, default=10, help="regions shown per type (default 10)")
-    p.add_argument("--threads", type=int, default=0, help="scoring threads (default: every core)")
+    p.add_argument("--threads", type=int, default=0,
+                   help="threads for reading and scoring (default: every core; the result does not depend on it)")
     p.add_argument("--csv", metavar="PATH", help="also write the full ranking as CSV (atomically)")
     p.set_defaults(func=run)
 

@@ -162,7 +162,9 @@ Columns read_columns(std::string_view text, const ParseOptions& options, Policy 
   if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // A part per thread, each long enough that starting a thread for it pays.
   const std::size_t max_parts = std::max<std::size_t>(1, text.size() / (std::size_t(256) << 10));
-  const std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(threads), max_parts);
+  // Never more threads than kMaxThreads, whatever is asked: more parts than cores only cost memory.
+  constexpr std::size_t kMaxThreads = 64;
+  const std::size_t n = std::min({static_cast<std::size_t>(threads), max_parts, kMaxThreads});
   std::vector<Part> parts(n);
   for (std::size_t k = 0; k < n; ++k) {
     std::size_t b = k == 0 ? 0 : text.size() * k / n;
