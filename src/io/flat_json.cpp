@@ -36,8 +36,10 @@ class Arena {
   }
   void reset() {
     cur_ = used_ = bytes_ = 0;
-    // A record far larger than the rest leaves its chunks behind: give them back.
-    if (chunks_.size() > 8) chunks_.resize(8);
+    // A record far larger than the rest leaves its chunks behind: give them back, so that a
+    // reader kept for a stream holds little between records.
+    std::erase_if(chunks_, [](const Chunk& c) { return c.size > kChunk; });
+    if (chunks_.size() > 4) chunks_.resize(4);
   }
   std::size_t bytes() const { return bytes_; }
 
@@ -80,6 +82,7 @@ struct Handler {
     nodes.reset();
     chars.reset();
     values.clear();
+    if (values.capacity() > 65536) std::vector<FNode>().swap(values);
     frames.clear();
     object_frame.clear();
     buf.clear();

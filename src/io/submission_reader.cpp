@@ -11,6 +11,7 @@
 
 #include "io/jread.hpp"
 #include "io/json_dom.hpp"
+#include "io/flat_json.hpp"
 #include "io/submission_parser.hpp"
 
 namespace inovasi {
@@ -49,6 +50,7 @@ namespace {
 // the outcome is the one the whole input gives.
 struct Attempt {
   std::optional<JNode> root;
+  const FNode* flat = nullptr;  // the record in the flat tree (io/flat_json.hpp), when it takes it
   std::size_t consumed = 0;
   std::optional<InputError> error;
   std::size_t reach = 0;
@@ -62,6 +64,14 @@ constexpr std::size_t kErrorMargin = 16;
 Attempt attempt_record(std::string_view rest, const ParseOptions& options, std::size_t line, std::size_t column,
                        const std::string& src) {
   Attempt a;
+  // The flat tree first (no allocation per node); whatever it does not take, parse_one reads,
+  // and its messages stand. One reader per thread: its tree is used before the next attempt.
+  static thread_local FlatReader flat;
+  if (std::size_t consumed = 0; (a.flat = flat.read(rest, 0, json_limits(options.limits), consumed))) {
+    a.consumed = consumed;
+    a.reach = consumed + (a.flat->type == JType::number ? 1 : 0);
+    return a;
+  }
   try {
     std::size_t consumed = 0;
     a.root = parse_one(rest, consumed, json_limits(options.limits));
@@ -92,10 +102,16 @@ Attempt attempt_record(std::string_view rest, const ParseOptions& options, std::
   return a;
 }
 
-void build_record(JNode&& root, const ParseOptions& options, const std::string& src, RecordResult& out) {
+void build_record(const Attempt& a, const ParseOptions& options, const std::string& src, RecordResult& out) {
   try {
-    out.submission = build(root, options);
+    if (a.flat) {
+      out.submission.emplace();
+      build_submission(*a.flat, options, *out.submission);
+    } else {
+      out.submission = build(*a.root, options);
+    }
   } catch (const InputError& e) {
+    out.submission.reset();
     out.error = e.located(src, out.line, out.column);
   }
 }
@@ -133,12 +149,12 @@ bool RecordReader::next(RecordResult& out) {
   out.column = pos_ - line_start_ + 1;
   const std::string src = source_name(options_);
   Attempt a = attempt_record(text_.substr(pos_), options_, out.line, out.column, src);
-  if (a.root) {
+  if (a.root || a.flat) {
     std::size_t end = pos_ + a.consumed;
     for (std::size_t i = pos_; i < end; ++i)
       if (text_[i] == '\n') { ++line_; line_start_ = i + 1; }
     pos_ = end;
-    build_record(std::move(*a.root), options_, src, out);
+    build_record(a, options_, src, out);
   } else {
     out.error = std::move(a.error);
     // Resynchronise at the next line that starts a record ('{' in column 1, as in JSON Lines);
@@ -272,7 +288,7 @@ bool RecordStream::try_next(RecordResult& out) {
   out.index = index_++;
   out.line = line;
   out.column = column;
-  if (a.root) {
+  if (a.root || a.flat) {
     const std::size_t end = head_ + a.consumed;
     for (const char* p = buf_.data() + head_;
          (p = static_cast<const char*>(std::memchr(p, '\n', buf_.data() + end - p))) != nullptr;) {
@@ -281,7 +297,7 @@ bool RecordStream::try_next(RecordResult& out) {
       line_start_ = base_ + (p - buf_.data());
     }
     head_ = end;
-    build_record(std::move(*a.root), options_, src_, out);
+    build_record(a, options_, src_, out);
   } else {
     out.error = std::move(a.error);
     resyncing_ = true;  // from the record's start, as RecordReader
