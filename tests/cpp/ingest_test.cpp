@@ -229,3 +229,113 @@ TEST(Ingest, EmptyInputIsNoRegions) {
   o.source = "empty.jsonl";
   for (const std::string t : {"", "\n\n  \n"}) check_all_threads(t, o, "empty");
 }
+
+namespace {
+
+void expect_same_submission(const Submission& a, const Submission& b, const std::string& what) {
+  SCOPED_TRACE(what);
+  ASSERT_EQ(a.edition->name, b.edition->name);
+  EXPECT_EQ(a.region.code, b.region.code);
+  EXPECT_EQ(a.region.name, b.region.name);
+  EXPECT_EQ(a.region.province, b.region.province);
+  EXPECT_EQ(a.region.type, b.region.type);
+  EXPECT_EQ(a.region.clusters, b.region.clusters);
+  auto same_answers = [](const std::vector<Answer>& x, const std::vector<Answer>& y) {
+    ASSERT_EQ(x.size(), y.size());
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const Answer &p = x[i], &q = y[i];
+      EXPECT_EQ(p.present, q.present);
+      EXPECT_EQ(p.level, q.level);
+      EXPECT_EQ(p.level_given, q.level_given);
+      EXPECT_EQ(p.value_text, q.value_text);
+      EXPECT_EQ(p.has_value, q.has_value);
+      EXPECT_EQ(p.basis, q.basis);
+      EXPECT_EQ(p.acceptance, q.acceptance);
+      ASSERT_EQ(p.evidence.size(), q.evidence.size());
+      for (std::size_t j = 0; j < p.evidence.size(); ++j) {
+        const EvidenceItem &e = p.evidence[j], &f = q.evidence[j];
+        EXPECT_EQ(e.kind, f.kind);
+        EXPECT_EQ(e.file, f.file);
+        EXPECT_EQ(e.file_type, f.file_type);
+        EXPECT_EQ(e.date, f.date);
+        EXPECT_EQ(e.year, f.year);
+        EXPECT_EQ(e.group, f.group);
+        EXPECT_EQ(e.value.has_value(), f.value.has_value());
+        if (e.value && f.value) EXPECT_EQ(e.value->to_string(), f.value->to_string());
+        EXPECT_EQ(e.signed_, f.signed_);
+        EXPECT_EQ(e.names_innovation, f.names_innovation);
+        EXPECT_EQ(e.highlighted, f.highlighted);
+        EXPECT_EQ(e.in_force, f.in_force);
+        EXPECT_EQ(e.on_behalf_of_regional_head, f.on_behalf_of_regional_head);
+        EXPECT_EQ(e.has_cover, f.has_cover);
+        EXPECT_EQ(e.duration_s.has_value(), f.duration_s.has_value());
+        if (e.duration_s && f.duration_s) EXPECT_EQ(e.duration_s->to_string(), f.duration_s->to_string());
+        EXPECT_EQ(e.verdict, f.verdict);
+        EXPECT_EQ(e.supported_level, f.supported_level);
+      }
+    }
+  };
+  same_answers(a.government, b.government);
+  ASSERT_EQ(a.innovations.size(), b.innovations.size());
+  for (std::size_t i = 0; i < a.innovations.size(); ++i) {
+    const Innovation &x = a.innovations[i], &y = b.innovations[i];
+    EXPECT_EQ(x.id, y.id);
+    EXPECT_EQ(x.name, y.name);
+    EXPECT_EQ(x.department, y.department);
+    EXPECT_EQ(x.stage, y.stage);
+    EXPECT_EQ(x.status, y.status);
+    EXPECT_EQ(x.form, y.form);
+    EXPECT_EQ(x.kind, y.kind);
+    EXPECT_EQ(x.affairs, y.affairs);
+    EXPECT_EQ(x.applied_date, y.applied_date);
+    EXPECT_EQ(x.source_index, y.source_index);
+    same_answers(x.answers, y.answers);
+  }
+}
+
+// parse_submission reads a document into the JNode tree; RecordReader reads records through
+// the flat tree. The one parser over either tree gives the same submission or the same error.
+void expect_same_by_both_trees(const std::string& record, const std::string& what) {
+  std::optional<Submission> by_dom;
+  std::optional<InputError> dom_error;
+  try {
+    by_dom = parse_submission(record);
+  } catch (const InputError& e) {
+    dom_error = e;
+  }
+  RecordReader reader(record, {});
+  RecordResult rec;
+  // A document and a sequence differ in what is left over: no value at all, or a second one.
+  if (!reader.next(rec)) {
+    EXPECT_TRUE(dom_error.has_value()) << what;
+    return;
+  }
+  if (dom_error && dom_error->message().find("extra data after the JSON value") != std::string::npos) return;
+  if (dom_error) {
+    ASSERT_TRUE(rec.error.has_value()) << what << ": " << dom_error->what();
+    EXPECT_EQ(rec.error->pointer(), dom_error->pointer()) << what;
+    EXPECT_EQ(rec.error->message(), dom_error->message()) << what;
+    return;
+  }
+  ASSERT_FALSE(rec.error.has_value()) << what << ": " << rec.error->what();
+  expect_same_submission(*by_dom, *rec.submission, what);
+}
+
+}  // namespace
+
+TEST(Ingest, FlatTreeAndDomTreeGiveTheSameSubmissionOrError) {
+  for (const auto& e : fs::directory_iterator(std::string(INOVASI_SOURCE_DIR) + "/examples"))
+    if (e.path().extension() == ".json") expect_same_by_both_trees(read_file(e.path()), e.path().filename().string());
+  for (const auto& name : builtin_edition_names()) {
+    std::istringstream lines(synth_jsonl(name, 300, 13));
+    std::string line;
+    for (int i = 0; i < 12 && std::getline(lines, line); ++i) expect_same_by_both_trees(line, name);
+  }
+  int n = 0;
+  for (const auto& e : fs::directory_iterator(std::string(INOVASI_SOURCE_DIR) + "/tests/data/malformed"))
+    if (e.path().extension() == ".json") {
+      expect_same_by_both_trees(read_file(e.path()), e.path().filename().string());
+      ++n;
+    }
+  EXPECT_GT(n, 100);
+}
