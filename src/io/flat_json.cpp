@@ -172,7 +172,7 @@ struct Handler {
     if (n <= 8) {
       for (std::size_t i = 1; i < n; ++i)
         for (std::size_t j = 0; j < i; ++j)
-          if (kids[i].key == kids[j].key) return true;
+          if (same_key(kids[i].key, kids[j].key)) return true;
       return false;
     }
     keys.clear();
