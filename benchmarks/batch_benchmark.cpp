@@ -13,7 +13,13 @@
 //   BM_RandomUniformKeys/<n> one counter over n keys (the Monte Carlo "one replicate" shape)
 //   BM_WriteBound/<b>/<n>    a vectorised write of n items of b bytes (8 = a double, 1 = a
 //                            Bernoulli byte) into the same buffers: the write bound to compare with
+//   BM_IngestParseOnly/<thr> Boost.JSON's DOM parser (boost::json::parse) merely parsing every
+//                            line of the national JSON Lines (data/national, else generated):
+//                            the baseline fast ingest is measured against
+//   BM_IngestColumns/<thr>   read_columns of the same bytes: parsed, every record validated,
+//                            into columns (bytes/s beside the baseline's; the ratio is the figure)
 #include <benchmark/benchmark.h>
+
 
 #include <algorithm>
 #include <cstdint>
@@ -27,6 +33,7 @@
 
 #include "inovasi/batch.hpp"
 #include "inovasi/random.hpp"
+#include "inovasi/ingest.hpp"
 #include "inovasi/score.hpp"
 #include "inovasi/synth.hpp"
 #include "batch/pool.hpp"  // the engine's worker pool (internal to the library)
@@ -319,5 +326,38 @@ BENCHMARK(BM_WriteBound)
     ->Threads(1)->Threads(2)->UseRealTime();
 
 }  // namespace
+
+// The national JSON Lines: the bundled file when it has been generated, else the same regions
+// generated here.
+const std::string& national_jsonl() {
+  static const std::string text = [] {
+    const std::filesystem::path p = std::filesystem::path(INOVASI_SOURCE_DIR) / "data/national/national-2023.jsonl";
+    if (std::filesystem::exists(p)) return read_file(p);
+    std::ostringstream ss;
+    write_jsonl(SynthOptions{}, ss);
+    return ss.str();
+  }();
+  return text;
+}
+
+void BM_IngestParseOnly(benchmark::State& state) {
+  const std::string& text = national_jsonl();
+  for (auto _ : state) benchmark::DoNotOptimize(parse_only_baseline(text, static_cast<int>(state.range(0))));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+  state.SetLabel(std::to_string(text.size() >> 20) + " MiB national JSON Lines");
+}
+BENCHMARK(BM_IngestParseOnly)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_IngestColumns(benchmark::State& state) {
+  const std::string& text = national_jsonl();
+  const int threads = static_cast<int>(state.range(0));
+  for (auto _ : state) {
+    Columns c = read_columns(text, {}, Policy::self_assessed, threads);
+    benchmark::DoNotOptimize(c.innovations);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+  state.SetLabel(std::to_string(text.size() >> 20) + " MiB national JSON Lines");
+}
+BENCHMARK(BM_IngestColumns)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK_MAIN();

@@ -9,6 +9,7 @@
 
 #include "common.hpp"
 #include "inovasi/batch.hpp"
+#include "inovasi/ingest.hpp"
 #include "inovasi/submission.hpp"
 
 namespace {
@@ -178,9 +179,13 @@ void register_batch(py::module_& m) {
 
   m.def(
       "columns_from_text",
-      [](const py::bytes& data, const py::object& edition, const std::string& policy, const std::string& source) {
-        // Read in place: the bytes object is immutable and the caller holds it for the call.
-        const std::string_view text = data;
+      [](const py::buffer& data, const py::object& edition, const std::string& policy, const std::string& source,
+         int threads) {
+        // Read in place (bytes, or a mapped file): the buffer stays exported until the call ends.
+        const py::buffer_info info = data.request();
+        if (info.ndim > 1 || (info.ndim == 1 && info.itemsize != 1))
+          throw py::type_error("data must be bytes or a one-dimensional byte buffer");
+        const std::string_view text(static_cast<const char*>(info.ptr), static_cast<std::size_t>(info.size * info.itemsize));
         inovasi::ParseOptions o;
         o.source = source;
         if (!edition.is_none()) {
@@ -192,17 +197,7 @@ void register_batch(py::module_& m) {
         std::vector<std::int64_t> lines;  // the line each region's record starts on
         {
           py::gil_scoped_release release;
-          std::vector<inovasi::Submission> subs;
-          inovasi::RecordReader reader(text, o);
-          inovasi::RecordResult rec;
-          while (reader.next(rec)) {
-            if (rec.error) throw *rec.error;
-            subs.push_back(std::move(*rec.submission));
-            lines.push_back(static_cast<std::int64_t>(rec.line));
-            check_signals_without_gil();
-          }
-          if (subs.empty()) throw inovasi::InputError("", "no regions in the input", source);
-          c = inovasi::to_columns(subs, p);
+          c = inovasi::read_columns(text, o, p, capped_threads(threads), &lines);
         }
         const auto R = static_cast<py::ssize_t>(lines.size());
         py::dict d = columns_to_dict(std::move(c));
@@ -210,5 +205,18 @@ void register_batch(py::module_& m) {
         return d;
       },
       py::arg("data"), py::arg("edition") = py::none(), py::arg("policy") = "self_assessed", py::arg("source") = "",
-      "Parse JSON Lines (or a sequence of JSON values) into columns with caps under a policy");
+      py::arg("threads") = 1,
+      "Parse JSON Lines (or a sequence of JSON values) into columns with caps under a policy; threads <= 0 uses "
+      "every hardware thread (the result does not depend on it)");
+
+  m.def(
+      "parse_only_baseline",
+      [](const py::buffer& data, int threads) {
+        const py::buffer_info info = data.request();
+        const std::string_view text(static_cast<const char*>(info.ptr), static_cast<std::size_t>(info.size * info.itemsize));
+        py::gil_scoped_release release;
+        return inovasi::parse_only_baseline(text, threads);
+      },
+      py::arg("data"), py::arg("threads") = 1,
+      "Benchmarks only: boost::json::parse of every line (the baseline of the ingest rate); returns the objects");
 }

@@ -4,7 +4,8 @@
 // one policy (rotating with the record number), which keeps runs fast on many-record inputs;
 // fuzz_submission covers every policy on each record it parses.
 //
-// Differential check: RecordStream reading the same bytes in small chunks (1..64 bytes, and
+// Differential checks: read_columns (the fast columns reader) on 1 and 3 threads must give the
+// columns of the reader's submissions or the reader's first error, exactly. RecordStream reading the same bytes in small chunks (1..64 bytes, and
 // reads shorter than asked, picked by the input's last byte) must give exactly the reader's
 // records: index, line, column, the error message, or a submission of the same region.
 #include <algorithm>
@@ -15,7 +16,9 @@
 #include <string_view>
 
 #include "fuzz_common.hpp"
+#include "inovasi/batch.hpp"
 #include "inovasi/edition.hpp"
+#include "inovasi/ingest.hpp"
 #include "inovasi/submission.hpp"
 
 namespace {
@@ -27,6 +30,45 @@ bool same(const inovasi::RecordResult& a, const inovasi::RecordResult& b) {
   return a.submission->region.code == b.submission->region.code &&
          a.submission->innovations.size() == b.submission->innovations.size() &&
          a.submission->edition->name == b.submission->edition->name;
+}
+
+// The reference outcome of columns: the reader's submissions into to_columns, or the error.
+std::string columns_outcome(const inovasi::Columns& c) {
+  std::string s = c.edition->name + "|" + std::to_string(c.regions) + "|" + std::to_string(c.innovations) + "|";
+  s.append(c.government_levels.begin(), c.government_levels.end());
+  s.append(c.innovation_levels.begin(), c.innovation_levels.end());
+  s.append(c.status.begin(), c.status.end());
+  for (auto v : c.region_offsets) s += std::to_string(v) + ",";
+  for (auto v : c.affairs) s += std::to_string(v) + ",";
+  for (const auto& v : c.codes) s += v + "\x1f";
+  for (const auto& v : c.names) s += v + "\x1f";
+  for (const auto& v : c.provinces) s += v + "\x1f";
+  s.append(c.types.begin(), c.types.end());
+  return s;
+}
+
+std::string reference_columns(std::string_view text, const inovasi::ParseOptions& o) {
+  try {
+    std::vector<inovasi::Submission> subs;
+    inovasi::RecordReader reader(text, o);
+    inovasi::RecordResult r;
+    while (reader.next(r)) {
+      if (r.error) throw *r.error;
+      subs.push_back(std::move(*r.submission));
+    }
+    if (subs.empty()) throw inovasi::InputError("", "no regions in the input", o.source);
+    return columns_outcome(inovasi::to_columns(subs));
+  } catch (const inovasi::InputError& e) {
+    return std::string("error: ") + e.what() + " @" + e.pointer();
+  }
+}
+
+std::string fast_columns(std::string_view text, const inovasi::ParseOptions& o, int threads) {
+  try {
+    return columns_outcome(inovasi::read_columns(text, o, inovasi::Policy::self_assessed, threads));
+  } catch (const inovasi::InputError& e) {
+    return std::string("error: ") + e.what() + " @" + e.pointer();
+  }
 }
 
 }  // namespace
@@ -61,5 +103,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (r.submission) inovasi_fuzz::score_under(*r.submission, inovasi_fuzz::kPolicies[r.index % 4]);
   }
   if (stream.next(s)) __builtin_trap();  // the stream has more records than the reader
+
+  const std::string want = reference_columns(text, o);
+  for (int threads : {1, 3})
+    if (fast_columns(text, o, threads) != want) __builtin_trap();  // fast ingest differs from the reader
   return 0;
 }

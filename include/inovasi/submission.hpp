@@ -116,8 +116,16 @@ class RecordReader {
  public:
   // `text` must outlive the reader.
   RecordReader(std::string_view text, ParseOptions options);
+  // Where a reader stands: byte `pos` of the text, on line `line` (1-based) that starts at
+  // byte `line_start`, about to read record number `index`.
+  struct Position {
+    std::size_t pos = 0, line = 1, line_start = 0, index = 0;
+  };
+  // A reader that resumes at `at` (as if it had read the text before it).
+  RecordReader(std::string_view text, ParseOptions options, const Position& at);
   // False at the end of input.
   bool next(RecordResult& out);
+  Position position() const { return {pos_, line_, line_start_, index_}; }
 
  private:
   std::string_view text_;

@@ -25,7 +25,7 @@ from . import _core
 from ._api import Edition, _utf8, edition as _edition, is_json_text, thread_count
 from ._text import printable
 
-__all__ = ["columns", "score_arrays", "score_columns", "frame", "rank", "REGION_TYPES"]
+__all__ = ["columns", "score_arrays", "score_columns", "frame", "rank", "competition_ranks", "REGION_TYPES"]
 
 REGION_TYPES = ("province", "kabupaten", "kota")  # values of the `types` column
 
@@ -48,7 +48,7 @@ def _read(source: Union[PathLike, bytes, str]) -> tuple[bytes, str]:
 
 
 def columns(source: Union[PathLike, bytes, str, Sequence[PathLike]], edition: Union[str, Edition, None] = None,
-            policy: str = "self_assessed") -> dict:
+            policy: str = "self_assessed", threads: int = 1) -> dict:
     """Columns of the regions in JSON text, bytes or one or more files (JSON Lines, or JSON
     values one after another).
 
@@ -56,20 +56,55 @@ def columns(source: Union[PathLike, bytes, str, Sequence[PathLike]], edition: Un
     records must share one edition. ``policy`` other than ``self_assessed`` runs pre-validation
     and stores the validated levels as caps. Returns a dict of numpy arrays (owning their
     memory, no copy) plus ``edition``, ``codes``, ``names``, ``provinces`` and ``types``.
+    ``threads`` reads parts of the input at once (<= 0: every hardware thread); the columns,
+    and the error of a bad input (its first bad record), do not depend on it.
     """
-    parts = [_read(s) for s in (source if isinstance(source, (list, tuple)) else [source])]
     ed = _edition(edition) if edition is not None else None
+    policy = _utf8(policy, "policy")
+    threads = thread_count(threads)
+    sources = list(source) if isinstance(source, (list, tuple)) else [source]
+    if len(sources) == 1 and isinstance(sources[0], (str, os.PathLike)) and not (
+            isinstance(sources[0], str) and is_json_text(sources[0])):
+        # One file: read in place where it can be mapped (no copy of a large file).
+        path = os.fspath(sources[0])
+        name = printable(os.fsdecode(path))
+        with open(path, "rb") as f:
+            mapped = _mapped(f)
+            if mapped is None:
+                cols = _core.columns_from_text(f.read(), ed, policy, name, threads)
+            else:
+                with mapped:
+                    cols = _core.columns_from_text(mapped, ed, policy, name, threads)
+        cols["files"] = [name]
+        cols["file_of"] = np.zeros(len(cols["lines"]), dtype=np.int32)
+        return cols
+    parts = [_read(s) for s in sources]
     # One text (one edition check across files); "\n" between files, so file k starts on the
     # line after file k-1's last: `lines` (the record's line in the joined text) maps back to
     # FILE:LINE, kept as `files`, `file_of` (index into files) and `lines` (within the file).
     data = b"\n".join(p[0] for p in parts)
-    cols = _core.columns_from_text(data, ed, _utf8(policy, "policy"), ", ".join(p[1] for p in parts))
+    cols = _core.columns_from_text(data, ed, policy, ", ".join(p[1] for p in parts), threads)
     starts = np.cumsum([1] + [p[0].count(b"\n") + 1 for p in parts[:-1]], dtype=np.int64)
     file_of = np.searchsorted(starts, cols["lines"], side="right") - 1
     cols["files"] = [p[1] for p in parts]
     cols["file_of"] = file_of.astype(np.int32)
     cols["lines"] = cols["lines"] - starts[file_of] + 1
     return cols
+
+
+def _mapped(f):
+    """The file mapped read-only (no copy of a large file into memory), or None where it cannot
+    be (empty files, pipes and other non-regular files are read instead)."""
+    import mmap
+    import stat
+
+    try:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode) or st.st_size == 0:
+            return None
+        return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
 
 
 def score_arrays(edition: Union[str, Edition], government_levels: np.ndarray, innovation_levels: np.ndarray,
@@ -131,16 +166,38 @@ def frame(cols: Mapping[str, Any], result: Optional[Mapping[str, np.ndarray]] = 
     })
 
 
+def check_unique_codes(codes: Sequence[str]) -> None:
+    """A ranking needs each region once: the first duplicate region code is a ValueError."""
+    seen = set()
+    for c in codes:
+        if c in seen:
+            raise ValueError(f"duplicate region code {c!r}: a ranking needs each region once")
+        seen.add(c)
+
+
+def competition_ranks(iid_h: np.ndarray, groups: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """Standard competition ranks by IID within each group (1, 2, 2, 4: 1 + the number of
+    strictly higher IIDs of the group's eligible regions); 0 where not eligible."""
+    out = np.zeros(len(iid_h), dtype=np.int64)
+    for g in np.unique(groups[eligible]):
+        m = eligible & (groups == g)
+        v = np.asarray(iid_h)[m]
+        out[m] = len(v) - np.searchsorted(np.sort(v), v, side="right") + 1
+    return out
+
+
 def rank(df, lowest_category: str = "Tidak Dapat Dinilai", by: str = "type"):
     """Adds ``rank`` (standard competition ranking by IID within each ``by`` group: 1, 2, 2, 4)
     and ``ranked`` (the group's number of ranked regions). Regions in the lowest category are
     left out of ranks and denominators (methodology §7); duplicate region codes are an error."""
-    dup = df["code"][df["code"].duplicated()]
-    if len(dup):
-        raise ValueError(f"duplicate region code {dup.iloc[0]!r}: a ranking needs each region once")
+    check_unique_codes(df["code"].tolist())
     out = df.copy()
     eligible = out["category"] != lowest_category
-    ranks = out.loc[eligible].groupby(by)["iid_h"].rank(method="min", ascending=False)
-    out["rank"] = ranks.reindex(out.index).astype("Int64")
+    import pandas as pd
+
+    groups = pd.factorize(out[by])[0]  # -1: no group (NaN), not ranked
+    ok = eligible.to_numpy() & (groups >= 0)
+    ranks = competition_ranks(out["iid_h"].to_numpy(), groups, ok)
+    out["rank"] = pd.Series(ranks, index=out.index).where(ok).astype("Int64")
     out["ranked"] = out.loc[eligible].groupby(by)["code"].transform("size").reindex(out.index).astype("Int64")
     return out

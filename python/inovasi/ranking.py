@@ -11,29 +11,56 @@ import io
 import time
 from typing import Optional, Sequence
 
-# batch (and with it numpy and pandas) is imported when a ranking runs, not when the CLI
-# registers this subcommand: `inovasi score` and `inovasi editions` do not need them.
+# batch (and with it numpy) is imported when a ranking runs, not when the CLI registers this
+# subcommand: `inovasi score` and `inovasi editions` do not need it. The ranking itself needs
+# numpy only; pandas is imported for ranked_frame() and --csv.
 
 from ._text import hundredths_text, printable
 
 TYPE_TITLES = {"province": "Provinsi", "kabupaten": "Kabupaten", "kota": "Kota"}
+TYPES = ("province", "kabupaten", "kota")  # values of the `types` column
 
 
-def ranked_frame(files: Sequence[str], edition: Optional[str] = None, policy: str = "self_assessed",
-                 threads: int = 1):
-    """One row per region with ``rank`` within its type (methodology §7)."""
+def ranked_table(files: Sequence[str], edition: Optional[str] = None, policy: str = "self_assessed",
+                 threads: int = 1) -> dict:
+    """The ranking as numpy arrays, one entry per region: ``code``, ``name``, ``province``
+    (lists), ``type`` (index into TYPES), ``iid_h``, ``category`` (index into ``categories``),
+    ``rank`` (0: not ranked), plus ``edition``, ``categories`` and, for ranked_frame and
+    --csv, the ``columns`` and the batch ``result`` they came from."""
     from . import batch
 
     if not files:
         from . import synth
         files = [str(synth.national_dataset())]
-    cols = batch.columns(list(files), edition=edition, policy=policy)
+    cols = batch.columns(list(files), edition=edition, policy=policy, threads=threads)
     _refuse_duplicates(cols)
-    df = batch.frame(cols, batch.score_columns(cols, threads=threads))
+    result = batch.score_columns(cols, threads=threads)
     labels = batch.category_labels(cols["edition"])
-    out = batch.rank(df, lowest_category=labels[-1])
-    out.attrs["edition"] = cols["edition"].name
-    out.attrs["categories"] = labels
+    types = cols["types"]
+    eligible = result["category"] != len(labels) - 1
+    return {
+        "edition": cols["edition"].name,
+        "categories": labels,
+        "code": cols["codes"],
+        "name": cols["names"],
+        "province": cols["provinces"],
+        "type": types,
+        "iid_h": result["iid_h"],
+        "category": result["category"],
+        "rank": batch.competition_ranks(result["iid_h"], types, eligible),
+        "columns": cols,
+        "result": result,
+    }
+
+
+def frame_of(table: dict):
+    """ranked_table() as a DataFrame (pandas), one row per region with ``rank`` and ``ranked``."""
+    from . import batch
+
+    df = batch.frame(table["columns"], table["result"])
+    out = batch.rank(df, lowest_category=table["categories"][-1])
+    out.attrs["edition"] = table["edition"]
+    out.attrs["categories"] = table["categories"]
     return out
 
 
@@ -61,29 +88,44 @@ def batch_place(cols, i: int) -> str:
     return f"{printable(files[int(file_of[i])])}:{int(lines[i])}"
 
 
-def render(df, top: int, policy: str) -> str:
+def ranked_frame(files: Sequence[str], edition: Optional[str] = None, policy: str = "self_assessed",
+                 threads: int = 1):
+    """One row per region with ``rank`` within its type (methodology §7), as a DataFrame."""
+    return frame_of(ranked_table(files, edition, policy, threads))
+
+
+def render(table: dict, top: int, policy: str) -> str:
+    import numpy as np
+
     buf = io.StringIO()
     w = buf.write
-    labels = df.attrs["categories"]
-    reporting = df[df["category"] != labels[-1]]
-    w(f"{len(df)} regions scored under {printable(df.attrs['edition'])} ({policy}); "
-      f"{len(reporting)} ranked, national mean IID {reporting['iid'].mean():.2f}\n")
-    for t in ("province", "kabupaten", "kota"):
-        part = df[df["type"] == t]
-        if part.empty:
+    labels = table["categories"]
+    lowest = len(labels) - 1
+    category = np.asarray(table["category"])
+    types = np.asarray(table["type"])
+    iid_h = np.asarray(table["iid_h"])
+    iid = iid_h / 100
+    rank = np.asarray(table["rank"])
+    codes, names, provinces = table["code"], table["name"], table["province"]
+    reporting = category != lowest
+    mean = iid[reporting].mean() if reporting.any() else float("nan")
+    w(f"{len(codes)} regions scored under {printable(table['edition'])} ({policy}); "
+      f"{int(reporting.sum())} ranked, national mean IID {mean:.2f}\n")
+    for t, name in enumerate(TYPES):
+        part = np.flatnonzero(types == t)
+        if part.size == 0:
             continue
-        ranked = part.dropna(subset=["rank"]).sort_values(["rank", "code"])
-        w(f"\n{TYPE_TITLES[t]}: top {min(top, len(ranked))} of {len(ranked)} ranked\n")
+        ranked = sorted((int(rank[i]), codes[i], i) for i in part if rank[i] > 0)
+        w(f"\n{TYPE_TITLES[name]}: top {min(top, len(ranked))} of {len(ranked)} ranked\n")
         w(f"{'rank':>5}  {'code':<9}{'name':<34}{'province':<24}{'IID':>7}  category\n")
-        for r in ranked.head(top).itertuples():
-            w(f"{int(r.rank):>5}  {printable(r.code):<9}{printable(r.name)[:33]:<34}"
-              f"{printable(r.province)[:23]:<24}{hundredths_text(r.iid_h):>7}  {printable(r.category)}\n")
+        for r, code, i in ranked[:top]:
+            w(f"{r:>5}  {printable(code):<9}{printable(names[i])[:33]:<34}{printable(provinces[i])[:23]:<24}"
+              f"{hundredths_text(int(iid_h[i])):>7}  {printable(labels[category[i]])}\n")
     w("\nCategories\n")
-    counts = df["category"].value_counts()
-    for label in labels:
-        n = int(counts.get(label, 0))
-        by_type = ", ".join(f"{TYPE_TITLES[t].lower()} {int(((df['type'] == t) & (df['category'] == label)).sum())}"
-                            for t in ("province", "kabupaten", "kota"))
+    for c, label in enumerate(labels):
+        n = int((category == c).sum())
+        by_type = ", ".join(f"{TYPE_TITLES[name].lower()} {int(((types == t) & (category == c)).sum())}"
+                            for t, name in enumerate(TYPES))
         w(f"  {printable(label):<22}{n:>5}   ({by_type})\n")
     return buf.getvalue()
 
@@ -101,7 +143,8 @@ def add_parser(sub) -> None:
     p.add_argument("--top", type=integer(0, None, "a whole number of at least 0"), default=10,
                    help="regions shown per type (default 10; 0: the summary only)")
     p.add_argument("--threads", type=integer(0, None, "a whole number of at least 0"), default=0,
-                   help="scoring threads (default 0: every hardware thread; at most 4 per hardware thread)")
+                   help="threads for reading and scoring (default 0: every hardware thread; at most 4 per hardware thread; "
+                        "the result does not depend on it)")
     p.add_argument("--csv", metavar="PATH", type=nonempty,
                    help="also write the full ranking as CSV (atomically; a device or FIFO is written through)")
     p.set_defaults(func=run)
@@ -115,13 +158,13 @@ def run(args) -> int:
     if args.csv:
         _files.Output(args.csv, "--csv ").discard()  # a --csv that cannot be written fails before the work
     try:
-        df = ranked_frame(args.files, args.edition, args.policy, args.threads)
+        table = ranked_table(args.files, args.edition, args.policy, args.threads)
     except OSError as exc:
         raise UsageError(f"{printable(exc.filename or '')}: cannot read ({exc.strerror})") from None
     if args.csv:
         with _files.replaced_atomically(args.csv, "--csv ") as tmp:
-            df.to_csv(tmp, index=False)
-    text = render(df, args.top, args.policy) + f"\n({time.perf_counter() - t0:.2f} s)\n"
+            frame_of(table).to_csv(tmp, index=False)
+    text = render(table, args.top, args.policy) + f"\n({time.perf_counter() - t0:.2f} s)\n"
     write_stdout([text.encode("utf-8")])
     return 0
 

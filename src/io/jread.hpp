@@ -1,11 +1,15 @@
 #pragma once
-// Internal: typed access to a JNode with located errors.
+// Internal: typed access to a parsed JSON node with located errors. The helpers are templates
+// over the node type (JNode, or the columns reader's FNode) and the pointer type (a string, or
+// a Ptr that is spelled out only when an error needs it), so every reader shares one set of
+// messages and rules.
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "inovasi/decimal.hpp"
 #include "inovasi/error.hpp"
@@ -13,9 +17,41 @@
 
 namespace inovasi::detail {
 
+// A JSON Pointer as a chain of tokens on the stack: built for free, spelled out (escaped as
+// pointer_append does) only when an error names it. A Ptr refers to its parent: keep a parent
+// alive (a named local or a function parameter) while its children are used.
+class Ptr {
+ public:
+  explicit Ptr(std::string_view root) : root_(root) {}
+  Ptr(const Ptr& parent, std::string_view token) : parent_(&parent), root_(token) {}
+  Ptr(const Ptr& parent, std::size_t index) : parent_(&parent), index_(index), is_index_(true) {}
+
+  std::string str() const {
+    if (!parent_) return std::string(root_);
+    return is_index_ ? pointer_append(parent_->str(), index_) : pointer_append(parent_->str(), std::string(root_));
+  }
+
+ private:
+  const Ptr* parent_ = nullptr;
+  std::string_view root_;  // the whole pointer (a root), or this token
+  std::size_t index_ = 0;
+  bool is_index_ = false;
+};
+
+inline Ptr operator/(const Ptr& p, std::string_view token) { return Ptr(p, token); }
+inline Ptr operator/(const Ptr& p, std::size_t index) { return Ptr(p, index); }
+
+template <class P>
+std::string ptr_text(const P& p) {
+  if constexpr (std::is_same_v<P, Ptr>) return p.str();
+  else return std::string(p);
+}
+
 [[noreturn]] inline void fail(const std::string& ptr, const std::string& msg) {
   throw InputError(ptr.empty() ? "/" : ptr, msg);
 }
+[[noreturn]] inline void fail(const Ptr& ptr, const std::string& msg) { fail(ptr.str(), msg); }
+[[noreturn]] inline void fail(const char* ptr, const std::string& msg) { fail(std::string(ptr), msg); }
 
 // A value as shown in a message: a long one (a hostile 50 MB string) is cut at a UTF-8
 // boundary, so an error costs little memory however it is kept.
@@ -29,7 +65,8 @@ inline std::string excerpt(std::string_view s) {
 
 inline std::string quoted(std::string_view s) { return "\"" + excerpt(s) + "\""; }
 
-inline void expect(const JNode& n, JType t, const std::string& ptr, std::string_view what = {}) {
+template <class N, class P>
+void expect(const N& n, JType t, const P& ptr, std::string_view what = {}) {
   if (n.type != t) {
     std::string found = type_name(n.type);
     if (n.type == JType::number || n.type == JType::string)
@@ -39,46 +76,73 @@ inline void expect(const JNode& n, JType t, const std::string& ptr, std::string_
   }
 }
 
-inline JNode require(const JNode& obj, std::string_view key, const std::string& ptr) {
+// The member's node: a reference into a tree whose find() gives a pointer, the node itself
+// (a view) for one whose find() gives an optional.
+template <class N, class P>
+decltype(auto) require(const N& obj, std::string_view key, const P& ptr) {
   auto n = obj.find(key);
   if (!n) fail(ptr, "missing required field " + quoted(key));
-  return *n;
+  if constexpr (std::is_pointer_v<decltype(n)>) return (*n);
+  else return N(*n);
 }
 
 // Unknown keys are errors; keys starting with "x-" are reserved for other tools and ignored.
-inline void check_keys(const JNode& obj, const std::string& ptr,
-                       std::initializer_list<std::string_view> allowed) {
+template <class N, class P>
+void check_keys(const N& obj, const P& ptr, std::initializer_list<std::string_view> allowed) {
   for (const auto& [k, v] : obj.members) {
-    if (k.rfind("x-", 0) == 0) continue;
+    if (std::string_view(k).rfind("x-", 0) == 0) continue;
+    const std::string_view key(k);
     bool ok = false;
-    for (auto a : allowed) ok = ok || a == k;
+    for (auto a : allowed) {
+      // Inline: the allowed keys are short, and most differ in length or first byte.
+      if (a.size() != key.size()) continue;
+      std::size_t i = 0;
+      while (i < a.size() && a[i] == key[i]) ++i;
+      if (i == a.size()) {
+        ok = true;
+        break;
+      }
+    }
     if (!ok) {
       std::string list;
       for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-      fail(pointer_append(ptr, k), "unknown field " + quoted(k) + " (expected one of: " + list + ")");
+      fail(pointer_append(ptr_text(ptr), std::string(k)),
+           "unknown field " + quoted(k) + " (expected one of: " + list + ")");
     }
   }
 }
 
-inline std::string get_string(const JNode& n, const std::string& ptr) {
+// The string's text as a view into the tree (valid while the tree lives): the parsers' hot path.
+template <class N, class P>
+std::string_view get_view(const N& n, const P& ptr) {
   expect(n, JType::string, ptr);
-  return std::string(n.text);
+  return n.text;
 }
 
-inline bool get_bool(const JNode& n, const std::string& ptr) {
+// The string's text, copied: safe to keep whatever the node (a temporary view) was.
+template <class N, class P>
+std::string get_string(const N& n, const P& ptr) {
+  return std::string(get_view(n, ptr));
+}
+
+template <class N, class P>
+bool get_bool(const N& n, const P& ptr) {
   expect(n, JType::boolean, ptr);
   return n.boolean;
 }
 
-inline Decimal get_decimal(const JNode& n, const std::string& ptr) {
+template <class N, class P>
+Decimal get_decimal(const N& n, const P& ptr) {
   expect(n, JType::number, ptr);
   auto d = Decimal::parse(n.text);
-  if (!d) fail(ptr, excerpt(n.text) + " is out of range (numbers must be finite and within a double's range)");
+  if (!d)
+    fail(ptr, excerpt(n.text) + " is out of range (numbers must be finite and within a double's range)");
   return *d;
 }
 
-inline std::int64_t get_int(const JNode& n, const std::string& ptr, std::int64_t lo,
-                            std::int64_t hi, std::string_view what = "a whole number") {
+template <class N, class P>
+std::int64_t get_int(const N& n, const P& ptr, std::int64_t lo, std::int64_t hi,
+                     std::string_view what = "a whole number") {
   Decimal d = get_decimal(n, ptr);
   if (!d.is_integer()) fail(ptr, excerpt(n.text) + " is not " + std::string(what));
   auto v = d.scaled(0);
@@ -94,10 +158,9 @@ inline std::string lower(std::string_view s) {
   return out;
 }
 
-template <class E>
-E parse_enum(const JNode& n, const std::string& ptr,
-             std::initializer_list<std::pair<std::string_view, E>> values) {
-  const auto& s = get_string(n, ptr);
+template <class E, class N, class P>
+E parse_enum(const N& n, const P& ptr, std::initializer_list<std::pair<std::string_view, E>> values) {
+  const std::string_view s = get_view(n, ptr);
   std::string list;
   for (auto& [name, e] : values) {
     if (name == s) return e;
@@ -106,11 +169,16 @@ E parse_enum(const JNode& n, const std::string& ptr,
   fail(ptr, quoted(s) + " is not one of: " + list);
 }
 
-inline bool valid_date(const std::string& s) {
+inline bool valid_date(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
     if (s[i] < '0' || s[i] > '9') return false;
-  int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  auto num = [&](std::size_t at, std::size_t len) {
+    int v = 0;
+    for (std::size_t i = at; i < at + len; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  int y = num(0, 4), m = num(5, 2), d = num(8, 2);
   if (m < 1 || m > 12 || d < 1) return false;
   static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -118,8 +186,9 @@ inline bool valid_date(const std::string& s) {
   return d <= max;
 }
 
-inline std::string get_date(const JNode& n, const std::string& ptr) {
-  const auto& s = get_string(n, ptr);
+template <class N, class P>
+std::string_view get_date(const N& n, const P& ptr) {
+  const std::string_view s = get_view(n, ptr);
   if (s.size() != 10 || s[4] != '-' || s[7] != '-' ||
       !std::all_of(s.begin(), s.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); }))
     fail(ptr, quoted(s) + " is not an ISO date (YYYY-MM-DD)");
