@@ -80,7 +80,7 @@ class Workspace {
   friend class ScenarioBase;
   struct Impl;
   std::unique_ptr<Impl> impl_;
-  const Edition* edition_ = nullptr;
+  std::uint64_t base_ = 0;  // the base whose kernel plan this workspace holds
   std::vector<std::uint8_t> gov, gov_cap, inv, inv_cap, status;
   std::vector<std::uint64_t> affairs;
 };
@@ -140,6 +140,7 @@ class ScenarioBase {
  private:
   Columns cols_;
   std::vector<std::string> ids_;
+  std::vector<std::uint8_t> rejected_;  // per innovation: rejected as given (empty: read the status)
   BatchResult nominal_[4];
   std::size_t max_region_ = 0;
   std::uint64_t id_ = 0;  // unique per base: names it in the threads' scratch of score()
@@ -147,6 +148,7 @@ class ScenarioBase {
   std::unique_ptr<detail::KernelPlan, detail::KernelPlanDeleter> plan_;
 
   void finish();
+  bool rejected(std::size_t innovation) const;
   std::size_t load_region(std::size_t region, Policy policy, std::size_t extra, Workspace& ws) const;
   RegionResult score_region_checked(const Scenario& scenario, std::size_t region, Workspace& ws) const;
   RegionResult score_prepared(std::size_t n, Policy policy, Workspace& ws) const;

@@ -53,7 +53,12 @@ Workspace& Workspace::operator=(Workspace&&) noexcept = default;
 
 ScenarioBase::ScenarioBase(const std::vector<Submission>& submissions) : cols_(to_policy_columns(submissions)) {
   for (const auto& s : submissions)
-    for (const auto& inv : s.innovations) ids_.push_back(inv.id);
+    for (const auto& inv : s.innovations) {
+      ids_.push_back(inv.id);
+      // The status as given: an ineligible rejected innovation is stored as not counted, and a
+      // switch that turns it on must find it rejected still.
+      rejected_.push_back(inv.status == Status::rejected ? 1 : 0);
+    }
   finish();
 }
 
@@ -66,6 +71,18 @@ ScenarioBase::ScenarioBase(Columns policy_columns, std::vector<std::string> inno
   if (!cols_.policy_caps)
     throw InputError("/policy", "a scenario base needs policy columns (to_policy_columns): these carry no evidence caps");
   const std::size_t G = cols_.edition->government_rows.size(), K = cols_.edition->innovation_rows.size();
+  auto shape = [](std::size_t have, std::size_t want, const char* name) {
+    if (have != want)
+      throw InputError(std::string("/") + name, std::string(name) + " has " + std::to_string(have) +
+                                                    " entries, not " + std::to_string(want));
+  };
+  shape(cols_.region_offsets.size(), cols_.regions + 1, "region_offsets");
+  shape(cols_.government_levels.size(), cols_.regions * G, "government_levels");
+  shape(cols_.innovation_levels.size(), cols_.innovations * K, "innovation_levels");
+  shape(cols_.status.size(), cols_.innovations, "status");
+  if (!cols_.affairs.empty()) shape(cols_.affairs.size(), cols_.innovations, "affairs");
+  shape(cols_.codes.size(), cols_.regions, "codes");
+  inovasi::validate(cols_.view());  // offsets, before anything reads by them
   if (cols_.government_supported_cap.size() != cols_.regions * G ||
       cols_.government_assessor_cap.size() != cols_.regions * G ||
       cols_.innovation_supported_cap.size() != cols_.innovations * K ||
@@ -94,6 +111,10 @@ void ScenarioBase::finish() {
 }
 
 ScenarioBase::~ScenarioBase() = default;
+
+bool ScenarioBase::rejected(std::size_t j) const {
+  return rejected_.empty() ? cols_.status[j] == kRejected : rejected_[j] != 0;
+}
 
 std::size_t ScenarioBase::innovations_of(std::size_t region) const {
   return static_cast<std::size_t>(cols_.region_offsets[region + 1] - cols_.region_offsets[region]);
@@ -220,9 +241,9 @@ std::size_t ScenarioBase::load_region(std::size_t region, Policy policy, std::si
 
 RegionResult ScenarioBase::score_prepared(std::size_t n, Policy policy, Workspace& ws) const {
   if (!ws.impl_) ws.impl_ = std::make_unique<Workspace::Impl>();
-  if (!ws.impl_->plan || ws.edition_ != cols_.edition.get()) {
+  if (!ws.impl_->plan || ws.base_ != id_) {
     ws.impl_->plan = detail::copy_kernel_plan(*plan_);
-    ws.edition_ = cols_.edition.get();
+    ws.base_ = id_;
   }
   const std::int64_t offsets[2] = {0, static_cast<std::int64_t>(n)};
   ColumnsView v;
@@ -250,6 +271,9 @@ RegionResult ScenarioBase::rescore(std::size_t region, const LevelChange* change
                                    Workspace& ws) const {
   const std::size_t K = edition().innovation_rows.size();
   const std::size_t n = load_region(region, policy, 0, ws);
+  if (region >= cols_.regions)
+    throw InputError("", "region " + std::to_string(region) + " is out of range (the data has " +
+                             std::to_string(cols_.regions) + ")");
   const Edition& ed = edition();
   for (std::size_t i = 0; i < count; ++i) {
     const LevelChange& c = changes[i];
@@ -287,8 +311,7 @@ RegionResult ScenarioBase::score_region_checked(const Scenario& sc, std::size_t 
     if (s.region != region) continue;
     // Switched on, an innovation counts as what the data says it is (a rejected one stays
     // rejected); a draft or an ineligible one counts as submitted.
-    const std::uint8_t was = cols_.status[first + s.innovation];
-    ws.status[s.innovation] = !s.enabled ? kNotCounted : was == kRejected ? kRejected : kSubmitted;
+    ws.status[s.innovation] = !s.enabled ? kNotCounted : rejected(first + s.innovation) ? kRejected : kSubmitted;
   }
   for (const auto& c : sc.levels) {
     if (c.region != region) continue;
@@ -299,7 +322,8 @@ RegionResult ScenarioBase::score_region_checked(const Scenario& sc, std::size_t 
   }
   for (const auto& a : sc.added) {
     if (a.region != region) continue;
-    const auto& caps = sc.policy == Policy::assessor ? a.assessor_cap : a.supported_cap;
+    // With no verdicts of its own, an added innovation's assessor cap is its supported cap.
+    const auto& caps = sc.policy == Policy::assessor && !a.assessor_cap.empty() ? a.assessor_cap : a.supported_cap;
     for (std::size_t k = 0; k < K; ++k) {
       ws.inv[n * K + k] = a.levels[k];
       ws.inv_cap[n * K + k] = caps.empty() ? static_cast<std::uint8_t>(ed.level_max) : caps[k];
@@ -342,7 +366,7 @@ BatchResult ScenarioBase::score_dense(const Scenario& sc, int threads) const {
   } restore{t};
   for (const auto& s : sc.switches) {
     const std::size_t j = static_cast<std::size_t>(cols_.region_offsets[s.region]) + s.innovation;
-    write(t.status[j], !s.enabled ? kNotCounted : cols_.status[j] == kRejected ? kRejected : kSubmitted);
+    write(t.status[j], !s.enabled ? kNotCounted : rejected(j) ? kRejected : kSubmitted);
   }
   for (const auto& c : sc.levels) {
     const auto v = static_cast<std::uint8_t>(c.level);

@@ -247,8 +247,14 @@ TEST(ScenarioBase, AddedInnovationsEqualScoreOfTheSubmissionWithThemAppended) {
       sc.policy = p;
       EXPECT_EQ(show(base.score_region(sc, 0, ws)), show(reference(changed, p))) << f << " " << to_string(p);
     }
-    sc.added[0].supported_cap.clear();
+    // Without an assessor cap of its own, the assessor policy reads the supported cap (no
+    // verdicts: as under `supported`).
     sc.added[0].assessor_cap.clear();
+    sc.policy = Policy::assessor;
+    const RegionResult by_assessor = base.score_region(sc, 0, ws);
+    sc.policy = Policy::supported;
+    EXPECT_EQ(show(by_assessor), show(base.score_region(sc, 0, ws))) << f;
+    sc.added[0].supported_cap.clear();
     sc.policy = Policy::self_assessed;
     EXPECT_EQ(show(base.score_region(sc, 0, ws)), show(reference(changed, Policy::self_assessed))) << f;
   }
@@ -319,6 +325,7 @@ TEST(ScenarioBase, ChangesOutOfRangeAreLocatedErrors) {
   Workspace ws;
   const LevelChange bad{0, -1, 99, 1};
   EXPECT_TRUE(test::input_error([&] { base.rescore(0, &bad, 1, Policy::strict, ws); }));
+  EXPECT_TRUE(test::input_error([&] { base.rescore(1, nullptr, 0, Policy::strict, ws); }));  // one region only
 }
 
 TEST(ScenarioFormat, ReadsTheDocumentedChangesAgainstTheBase) {
