@@ -270,10 +270,10 @@ RegionResult ScenarioBase::score_prepared(std::size_t n, Policy policy, Workspac
 RegionResult ScenarioBase::rescore(std::size_t region, const LevelChange* changes, std::size_t count, Policy policy,
                                    Workspace& ws) const {
   const std::size_t K = edition().innovation_rows.size();
-  const std::size_t n = load_region(region, policy, 0, ws);
   if (region >= cols_.regions)
     throw InputError("", "region " + std::to_string(region) + " is out of range (the data has " +
                              std::to_string(cols_.regions) + ")");
+  const std::size_t n = load_region(region, policy, 0, ws);
   const Edition& ed = edition();
   for (std::size_t i = 0; i < count; ++i) {
     const LevelChange& c = changes[i];

@@ -249,11 +249,12 @@ TEST(ScenarioBase, AddedInnovationsEqualScoreOfTheSubmissionWithThemAppended) {
     }
     // Without an assessor cap of its own, the assessor policy reads the supported cap (no
     // verdicts: as under `supported`).
-    sc.added[0].assessor_cap.clear();
     sc.policy = Policy::assessor;
-    const RegionResult by_assessor = base.score_region(sc, 0, ws);
-    sc.policy = Policy::supported;
-    EXPECT_EQ(show(by_assessor), show(base.score_region(sc, 0, ws))) << f;
+    for (auto& cap : sc.added[0].supported_cap) cap = static_cast<std::uint8_t>(ed.level_min);
+    sc.added[0].assessor_cap = sc.added[0].supported_cap;
+    const RegionResult explicit_caps = base.score_region(sc, 0, ws);
+    sc.added[0].assessor_cap.clear();
+    EXPECT_EQ(show(base.score_region(sc, 0, ws)), show(explicit_caps)) << f;
     sc.added[0].supported_cap.clear();
     sc.policy = Policy::self_assessed;
     EXPECT_EQ(show(base.score_region(sc, 0, ws)), show(reference(changed, Policy::self_assessed))) << f;
