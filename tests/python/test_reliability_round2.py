@@ -537,7 +537,7 @@ def test_broken_pipe_is_a_quiet_exit(tmp_path):
         proc.stdout.close()  # the reader goes away, as `| head -1` does
         err = proc.stderr.read()
         proc.stderr.close()
-        assert proc.wait() == 128 + signal.SIGPIPE
+        assert proc.wait(timeout=120) == 128 + signal.SIGPIPE
         assert err == b""
 
 
@@ -607,6 +607,14 @@ def test_empty_names_and_negative_counts_are_refused(good, tmp_path, cmd):
 
 # --- (9) signals ------------------------------------------------------------------------------
 
+def default_signals():
+    """In the child: the signals these tests send at their default disposition. A test run
+    started in the background of a non-interactive shell inherits SIGINT ignored (and nohup
+    SIGHUP), which the CLI rightly keeps ignored: the child would never stop."""
+    for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_signal_mid_run_removes_the_temporary(tmp_path, sig):
     out_dir = tmp_path / "out"
@@ -620,13 +628,13 @@ def test_signal_mid_run_removes_the_temporary(tmp_path, sig):
     sync_fd = os.open(sync, os.O_RDONLY | os.O_NONBLOCK)
     env = {**os.environ, "INOVASI_TEST_SYNC_FIFO": str(sync)}
     proc = subprocess.Popen([*PY, "score", str(inp), "--out", str(out)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_signals)
     try:
         os.write(in_fd, jsonl([region(f"13.{i:02d}") for i in range(1, 6)]))
         assert wait_for_sync_byte(sync_fd, proc) == b"1"
         assert len(only_files(out_dir)) == 2  # the output and the temporary
         proc.send_signal(sig)
-        assert proc.wait() == 128 + sig
+        assert proc.wait(timeout=120) == 128 + sig
         err = proc.stderr.read().decode()
     finally:
         if proc.poll() is None:
@@ -654,7 +662,7 @@ def test_ignored_sighup_stays_ignored(tmp_path, good):
         proc.send_signal(signal.SIGHUP)
         os.write(in_fd, jsonl([region("11.01"), region("11.02", 3)]))
         os.close(in_fd)
-        assert proc.wait() == 0, proc.stderr.read()
+        assert proc.wait(timeout=120) == 0, proc.stderr.read()
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -667,7 +675,8 @@ def test_ignored_sighup_stays_ignored(tmp_path, good):
 def test_ctrl_c_while_waiting_on_a_fifo_is_a_short_message(tmp_path):
     inp = tmp_path / "input.fifo"
     os.mkfifo(inp)
-    proc = subprocess.Popen([*PY, "score", str(inp)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([*PY, "score", str(inp)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=default_signals)
     # Poll (1 s steps, a hang guard) until the CLI has the FIFO open for reading: a
     # non-blocking open for writing succeeds only then. It then waits in read().
     fd = None
@@ -683,7 +692,7 @@ def test_ctrl_c_while_waiting_on_a_fifo_is_a_short_message(tmp_path):
     try:
         assert fd is not None
         proc.send_signal(signal.SIGINT)
-        assert proc.wait() == 130
+        assert proc.wait(timeout=120) == 130
         err = proc.stderr.read()
     finally:
         if fd is not None:
@@ -699,7 +708,7 @@ def test_ctrl_c_while_waiting_on_a_fifo_is_a_short_message(tmp_path):
 def test_sigterm_during_synth_removes_the_big_temporary(tmp_path):
     out = tmp_path / "big.jsonl"
     proc = subprocess.Popen([*PY, "synth", "--innovations", "3000000", "--out", str(out)], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=default_signals)
     try:
         # Poll for the temporary with content (1 s steps: a hang guard, not a timing assumption).
         for _ in range(300):
@@ -711,7 +720,7 @@ def test_sigterm_during_synth_removes_the_big_temporary(tmp_path):
         else:
             pytest.fail("no temporary appeared")
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait() == 128 + signal.SIGTERM
+        assert proc.wait(timeout=120) == 128 + signal.SIGTERM
         err = proc.stderr.read()
     finally:
         if proc.poll() is None:
