@@ -776,6 +776,16 @@ def test_long_calls_run_signal_handlers_during_the_call(call):
 
 def test_ctrl_c_raised_inside_a_long_call_propagates():
     text = long_text(4000)
+    # Python's own Ctrl-C handler, whatever this run inherited (in the background of a
+    # non-interactive shell SIGINT starts ignored, and no KeyboardInterrupt would come).
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        check_ctrl_c_propagates(text)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def check_ctrl_c_propagates(text):
     for call in (lambda: inovasi.score_many(text), lambda: batch.columns(text)):
         go = threading.Event()
 
