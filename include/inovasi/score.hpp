@@ -120,7 +120,7 @@ Score score(const Submission& submission, const ScoreOptions& options = {});
 // IID rounding: exact num/den (non-negative) to hundredths under the edition's mode.
 std::int64_t round_hundredths(int128 num, int128 den, Rounding mode);
 
-// Compact JSON (one line) of a score, per formats.md.
+// Compact JSON (one line) of a score (its fields: README, "Scoring submissions").
 std::string to_json(const Score& s, const Edition& edition);
 
 }  // namespace inovasi

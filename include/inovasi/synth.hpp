@@ -30,7 +30,7 @@ struct SynthOptions {
 // same values check_answer() gives for the evidence write_jsonl() emits.
 Columns generate_columns(const SynthOptions& options);
 
-// The same regions as submissions (formats.md), one JSON object a line, with evidence items.
+// The same regions as submissions (docs/submission.schema.json), one JSON object a line, with evidence items.
 void write_jsonl(const SynthOptions& options, std::ostream& out);
 
 std::vector<std::string> synth_profile_names();

@@ -292,7 +292,7 @@ class Result:
         return self._score.edition
 
     def to_json(self) -> str:
-        """Compact JSON per formats.md (iid with exactly two decimals)."""
+        """Compact JSON (iid with exactly two decimals; docs/submission.schema.json has the input side)."""
         return self._score.to_json()
 
     def to_dict(self) -> dict:

@@ -1,4 +1,4 @@
-"""The ``inovasi`` command line (formats.md, "Command line").
+"""The ``inovasi`` command line (README, "Scoring submissions").
 
 Exit statuses: 0 success; 2 bad input (message on stderr, nothing written to stdout or the
 output file; with --keep-going the good records are written and every bad one reported, and

@@ -258,7 +258,7 @@ TEST(ShippedEditions, Indicator33BasesAnd30Variants) {
 }
 
 TEST(ShippedEditions, EvidenceKindsAreTheFormatsVocabulary) {
-  // formats.md, "Evidence items": 24 kinds.
+  // docs/evidence.md: 24 evidence kinds.
   const std::set<std::string> kinds = {
       "regional_law", "regional_head_regulation", "regional_head_decree", "department_head_decree",
       "assignment_letter", "budget_document", "work_plan", "invitation", "agreement", "link", "manual",

@@ -561,7 +561,7 @@ def test_no_decided_by_away_from_edges():
 
 
 # --------------------------------------------------------------------------------------------
-# Raw values and affairs (methodology §2.1, formats.md)
+# Raw values and affairs (docs/editions.md, raw values)
 
 def one(edition, answers=None, government=None, **inv):
     return {"edition": edition, "region": region(), "government": government or {},

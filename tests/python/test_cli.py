@@ -1,4 +1,4 @@
-"""The command line: `inovasi score` / `inovasi check` (formats.md, "Command line")."""
+"""The command line: `inovasi score` / `inovasi check` (README, "Scoring submissions")."""
 
 from __future__ import annotations
 

@@ -156,7 +156,7 @@ def regions_of(path, records):
 def test_keep_going_scores_the_good_lines_and_reports_the_bad(entry, tmp_path, capfd):
     path = SUB_DIR / entry["file"]
     status, out, err = main(capfd, "score", path, "--keep-going")
-    # formats.md: with --keep-going the exit status still says that some records failed.
+    # The documented contract: with --keep-going the exit status still says that some records failed.
     assert status == 2, err
     scored = [json.loads(l)["region"] for l in out.splitlines()]
     assert scored == regions_of(path, entry["good"])  # each record is one line in these files
