@@ -16,20 +16,12 @@ namespace {
 // Under a sanitizer, every 8th region (test::kSanitized).
 constexpr std::size_t kStride = test::kSanitized ? 8 : 1;
 
-const std::string& national_text() {
-  static const std::string text = [] {
-    std::ostringstream ss;
-    write_jsonl(SynthOptions{}, ss);
-    return ss.str();
-  }();
-  return text;
-}
 
 std::vector<Submission> parse_all(const std::string& edition) {
   ParseOptions o;
   o.edition = builtin_edition(edition);
   o.override_edition = true;
-  RecordReader reader(national_text(), o);
+  RecordReader reader(test::national_text(), o);
   RecordResult r;
   std::vector<Submission> subs;
   std::size_t records = 0;

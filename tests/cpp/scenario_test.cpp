@@ -65,21 +65,12 @@ void set_level(Submission& sub, const LevelChange& c) {
   a.present = true;
 }
 
-// The national dataset's text (with evidence), generated once.
-const std::string& national_text() {
-  static const std::string text = [] {
-    std::ostringstream ss;
-    write_jsonl(SynthOptions{}, ss);
-    return ss.str();
-  }();
-  return text;
-}
 
 std::vector<Submission> national(const std::string& edition, std::size_t stride) {
   ParseOptions o;
   o.edition = builtin_edition(edition);
   o.override_edition = true;
-  RecordReader reader(national_text(), o);
+  RecordReader reader(test::national_text(), o);
   RecordResult r;
   std::vector<Submission> subs;
   std::size_t i = 0;

@@ -14,6 +14,7 @@
 #include "inovasi/error.hpp"
 #include "inovasi/score.hpp"
 #include "inovasi/submission.hpp"
+#include "inovasi/synth.hpp"
 
 namespace test {
 
@@ -112,6 +113,17 @@ inline const std::vector<std::string>& basic_affairs() {
                                              "ketenteraman, ketertiban umum dan pelindungan masyarakat",
                                              "sosial"};
   return a;
+}
+
+// The national dataset's JSON Lines (the generator's default profile and seed, with evidence),
+// generated once per test program.
+inline const std::string& national_text() {
+  static const std::string text = [] {
+    std::ostringstream ss;
+    inovasi::write_jsonl(inovasi::SynthOptions{}, ss);
+    return ss.str();
+  }();
+  return text;
 }
 
 inline const std::vector<std::string>& shipped_editions() {
