@@ -50,6 +50,33 @@ struct Answer {
   std::vector<EvidenceItem> evidence;
 };
 
+// Back to an absent answer (level 0, nothing given), keeping its storage for reuse.
+void clear(Answer& a);
+
+// An innovation's answers by edition row. Only the answers given are stored (an innovation that
+// answers one row holds one Answer, not one per row of the edition), so a region's memory stays
+// in proportion to its input; a row not given reads as an absent answer (level 0).
+class Answers {
+ public:
+  Answers() = default;
+  explicit Answers(std::size_t rows) : rows_(rows) {}
+  std::size_t size() const { return rows_; }  // the edition's rows
+  std::size_t given() const { return used_; }  // answers stored
+  const Answer& operator[](std::size_t row) const {
+    return slot_.empty() || slot_[row] == 0 ? absent() : given_[slot_[row] - 1];
+  }
+  // The answer at `row` for writing, stored (absent, level 0) if it was not.
+  Answer& edit(std::size_t row);
+  // Every row absent, over `rows` rows; the storage is kept for reuse.
+  void reset(std::size_t rows);
+  static const Answer& absent();
+
+ private:
+  std::size_t rows_ = 0, used_ = 0;
+  std::vector<std::uint32_t> slot_;  // per row: 0 = not given, else 1 + index into given_
+  std::vector<Answer> given_;        // [0, used_) are this innovation's; the rest kept for reuse
+};
+
 struct Innovation {
   std::string id, name, department;
   Stage stage = Stage::unknown;
@@ -58,7 +85,7 @@ struct Innovation {
   Kind kind = Kind::unknown;
   std::vector<std::string> affairs;  // normalised: lower case, outer spaces trimmed
   std::string applied_date;
-  std::vector<Answer> answers;       // indexed by edition row index (innovation rows only used)
+  Answers answers;                   // by edition row index (innovation rows only used)
   std::size_t source_index = 0;      // position in the input's "innovations" array
 };
 

@@ -52,16 +52,7 @@ inline void reset(EvidenceItem& it) {
   it.supported_level.reset();
 }
 
-inline void reset(Answer& a) {
-  a.present = false;
-  a.level = 0;
-  a.level_given = false;
-  a.value_text.clear();
-  a.has_value = false;
-  a.basis.clear();
-  a.acceptance.reset();
-  a.evidence.clear();
-}
+inline void reset(Answer& a) { clear(a); }
 
 inline void reset(Innovation& inv) {
   inv.id.clear();
@@ -81,6 +72,11 @@ inline void reset_answers(std::vector<Answer>& v, std::size_t rows) {
   else
     for (auto& a : v) reset(a);
 }
+inline void reset_answers(Answers& v, std::size_t rows) { v.reset(rows); }
+
+// The answer at `row` for writing (an innovation's sparse answers store it on first write).
+inline Answer& answer_at(std::vector<Answer>& v, std::size_t row) { return v[row]; }
+inline Answer& answer_at(Answers& v, std::size_t row) { return v.edit(row); }
 
 template <class N>
 class Parser {
@@ -277,7 +273,8 @@ class Parser {
     }
   }
 
-  void parse_answers(const N& n, const Ptr& p, std::vector<Answer>& out, int aspect) const {
+  template <class Out>
+  void parse_answers(const N& n, const Ptr& p, Out& out, int aspect) const {
     expect(n, JType::object, p, "answers keyed by indicator");
     reset_answers(out, ed_.rows.size());
     for (const auto& [k, v] : n.members) {
@@ -294,10 +291,11 @@ class Parser {
       if (lean_) {
         // Columns keep the claimed level; the rest of the answer is checked, then dropped.
         parse_answer(v, ap, r, scratch_answer_);
-        out[idx].present = true;
-        out[idx].level = scratch_answer_.level;
+        Answer& a = answer_at(out, static_cast<std::size_t>(idx));
+        a.present = true;
+        a.level = scratch_answer_.level;
       } else {
-        parse_answer(v, ap, r, out[idx]);
+        parse_answer(v, ap, r, answer_at(out, static_cast<std::size_t>(idx)));
       }
     }
   }

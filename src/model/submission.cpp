@@ -57,6 +57,37 @@ const char* to_string(Verdict v) {
   return "?";
 }
 
+void clear(Answer& a) {
+  a.present = false;
+  a.level = 0;
+  a.level_given = false;
+  a.value_text.clear();
+  a.has_value = false;
+  a.basis.clear();
+  a.acceptance.reset();
+  a.evidence.clear();
+}
+
+const Answer& Answers::absent() {
+  static const Answer none;
+  return none;
+}
+
+Answer& Answers::edit(std::size_t row) {
+  if (slot_.empty()) slot_.assign(rows_, 0);
+  if (slot_[row] != 0) return given_[slot_[row] - 1];
+  if (used_ == given_.size()) given_.emplace_back();
+  else clear(given_[used_]);  // a reused entry keeps nothing of an earlier record's
+  slot_[row] = static_cast<std::uint32_t>(++used_);
+  return given_[used_ - 1];
+}
+
+void Answers::reset(std::size_t rows) {
+  rows_ = rows;
+  used_ = 0;
+  if (!slot_.empty()) slot_.assign(rows, 0);
+}
+
 std::string normalise_affair(const std::string& s) {
   std::size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
   if (b == std::string::npos) return {};

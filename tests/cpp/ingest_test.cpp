@@ -240,7 +240,7 @@ void expect_same_submission(const Submission& a, const Submission& b, const std:
   EXPECT_EQ(a.region.province, b.region.province);
   EXPECT_EQ(a.region.type, b.region.type);
   EXPECT_EQ(a.region.clusters, b.region.clusters);
-  auto same_answers = [](const std::vector<Answer>& x, const std::vector<Answer>& y) {
+  auto same_answers = [](const auto& x, const auto& y) {
     ASSERT_EQ(x.size(), y.size());
     for (std::size_t i = 0; i < x.size(); ++i) {
       const Answer &p = x[i], &q = y[i];

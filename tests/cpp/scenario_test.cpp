@@ -60,7 +60,7 @@ std::string show(const RegionResult& r) {
 void set_level(Submission& sub, const LevelChange& c) {
   const Edition& ed = *sub.edition;
   Answer& a = c.innovation < 0 ? sub.government[ed.government_rows[c.column]]
-                               : sub.innovations[static_cast<std::size_t>(c.innovation)].answers[ed.innovation_rows[c.column]];
+                               : sub.innovations[static_cast<std::size_t>(c.innovation)].answers.edit(ed.innovation_rows[c.column]);
   a.level = c.level;
   a.present = true;
 }
@@ -214,12 +214,12 @@ TEST(ScenarioBase, AddedInnovationsEqualScoreOfTheSubmissionWithThemAppended) {
     inv.id = a.id;
     inv.status = Status::submitted;
     inv.source_index = static_cast<int>(sub.innovations.size());
-    inv.answers.resize(ed.rows.size());
+    inv.answers.reset(ed.rows.size());
     for (std::size_t k = 0; k < ed.innovation_rows.size(); ++k) {
       const int lv = ed.level_min + static_cast<int>(d.below(static_cast<std::size_t>(ed.level_max - ed.level_min + 1)));
       a.levels.push_back(static_cast<std::uint8_t>(lv));
-      inv.answers[ed.innovation_rows[k]].level = lv;
-      inv.answers[ed.innovation_rows[k]].present = lv != 0;
+      inv.answers.edit(ed.innovation_rows[k]).level = lv;
+      inv.answers.edit(ed.innovation_rows[k]).present = lv != 0;
       const bool checked = ed.rows[ed.innovation_rows[k]].evidence.has_value();
       a.supported_cap.push_back(static_cast<std::uint8_t>(checked ? ed.level_min : ed.level_max));
     }
@@ -354,9 +354,9 @@ TEST(ScenarioFormat, ReadsTheDocumentedChangesAgainstTheBase) {
   Innovation inv;
   inv.id = "baru";
   inv.status = Status::submitted;
-  inv.answers.resize(ed.rows.size());
-  inv.answers[ed.row_index("16")].level = 2;
-  inv.answers[ed.row_index("35")].level = 1;
+  inv.answers.reset(ed.rows.size());
+  inv.answers.edit(ed.row_index("16")).level = 2;
+  inv.answers.edit(ed.row_index("35")).level = 1;
   changed.innovations.push_back(inv);
   Scenario self = sc;
   self.policy = Policy::self_assessed;
@@ -407,7 +407,7 @@ TEST(PolicyCaps, ValidatedLevelAtAnyClaimFollowsFromTheCapsOfTodaysClaim) {
       const AnswerCheck today = check_answer(sub, static_cast<int>(j), idx);
       for (int lv = ed.level_min; lv <= ed.level_max; ++lv) {
         Submission changed = sub;
-        changed.innovations[j].answers[idx].level = lv;
+        changed.innovations[j].answers.edit(idx).level = lv;
         const AnswerCheck then = check_answer(changed, static_cast<int>(j), idx);
         EXPECT_EQ(then.supported_cap, today.supported_cap);
         EXPECT_EQ(then.assessor_cap, today.assessor_cap);

@@ -347,7 +347,11 @@ TEST(Submission, DefaultsAndNormalisation) {
   EXPECT_EQ(a.affairs[1], "pendidikan");
   EXPECT_EQ(a.source_index, 0u);
   ASSERT_EQ(a.answers.size(), s.edition->rows.size());  // missing answers score level 0
-  for (const auto& ans : a.answers) EXPECT_EQ(ans.level, 0);
+  EXPECT_EQ(a.answers.given(), 0u);                       // and take no storage
+  for (std::size_t r = 0; r < a.answers.size(); ++r) {
+    EXPECT_EQ(a.answers[r].level, 0);
+    EXPECT_FALSE(a.answers[r].present);
+  }
   EXPECT_EQ(s.innovations[1].status, Status::submitted);
   EXPECT_EQ(s.innovations[1].source_index, 1u);
 }
