@@ -160,15 +160,9 @@ py::dict columns_to_dict(inovasi::Columns&& c) {
   return d;
 }
 
-std::size_t max_threads() {
-  return 4 * std::max(1u, std::thread::hardware_concurrency());
-}
+std::size_t max_threads() { return inovasi::max_threads(); }
 
-int capped_threads(long long requested) {
-  const auto cap = static_cast<long long>(max_threads());
-  return static_cast<int>(requested <= 0 ? std::max(1u, std::thread::hardware_concurrency())
-                                         : std::min(requested, cap));
-}
+int capped_threads(long long requested) { return static_cast<int>(inovasi::thread_count(requested)); }
 
 void register_batch(py::module_& m) {
   m.def("max_threads", &max_threads, "The most threads a threaded call starts (4 per hardware thread)");

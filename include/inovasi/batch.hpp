@@ -86,6 +86,13 @@ struct BatchResult {
   std::vector<std::int32_t> counted, divisor;
 };
 
+// The threads a threaded call (score_batch, read_columns, ScenarioBase::score) uses when asked
+// for `requested`: <= 0 is one per hardware thread, and more than max_threads() — 4 per hardware
+// thread — is capped there, so threads=5000 cannot start (and the pool keep) 5,000 threads. More
+// gains nothing, even on a machine whose threads block.
+std::size_t max_threads();
+std::size_t thread_count(long long requested);
+
 // Checks shapes, offsets (monotone, ending at innovations), level and cap ranges, status codes
 // and affairs bits; throws InputError with a pointer such as "/innovation_levels/12/3".
 void validate(const ColumnsView& columns);

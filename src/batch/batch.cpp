@@ -570,7 +570,7 @@ void score_batch(const ColumnsView& c, const BatchOutputView& out, int threads) 
   Plan plan(*c.edition);
   plan.size_for(c);
   plan.rule = c.cap_rule;
-  std::size_t T = threads > 0 ? static_cast<std::size_t>(threads) : std::max(1u, std::thread::hardware_concurrency());
+  std::size_t T = thread_count(threads);
   T = std::max<std::size_t>(1, std::min(T, c.regions));
   if (T == 1) {
     score_range(plan, c, out, 0, c.regions);

@@ -1,5 +1,7 @@
 #include "batch/pool.hpp"
 
+#include "inovasi/batch.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -157,3 +159,14 @@ std::size_t run_parts(std::size_t threads, PartRef part) {
 }
 
 }  // namespace inovasi::detail
+
+namespace inovasi {
+
+std::size_t max_threads() { return 4 * std::size_t{std::max(1u, std::thread::hardware_concurrency())}; }
+
+std::size_t thread_count(long long requested) {
+  if (requested <= 0) return std::max(1u, std::thread::hardware_concurrency());
+  return std::min(static_cast<std::size_t>(requested), max_threads());
+}
+
+}  // namespace inovasi

@@ -407,8 +407,7 @@ BatchResult ScenarioBase::score(const Scenario& sc, int threads) const {
   std::stable_sort(grouped.switches.begin(), grouped.switches.end(), by_region);
   std::stable_sort(grouped.added.begin(), grouped.added.end(), by_region);
   const std::size_t T =
-      std::max<std::size_t>(1, std::min<std::size_t>(touched.size(), threads > 0 ? static_cast<std::size_t>(threads)
-                                                                                    : std::size_t{1}));
+      std::max<std::size_t>(1, std::min<std::size_t>(touched.size(), thread_count(threads)));
   std::vector<std::exception_ptr> errors(T);
   auto part = [&](std::size_t t) {
     try {

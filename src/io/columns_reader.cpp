@@ -169,12 +169,9 @@ Columns read_columns(std::string_view text, const ParseOptions& options, Policy 
 Columns read_columns(std::string_view text, const ParseOptions& options, Policy policy, int threads,
                      std::vector<std::int64_t>* lines) {
   if (policy != Policy::self_assessed) return reference_columns(text, options, policy, lines);
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   // A part per thread, each long enough that starting a thread for it pays.
   const std::size_t max_parts = std::max<std::size_t>(1, text.size() / (std::size_t(256) << 10));
-  // Never more threads than kMaxThreads, whatever is asked: more parts than cores only cost memory.
-  constexpr std::size_t kMaxThreads = 64;
-  const std::size_t n = std::min({static_cast<std::size_t>(threads), max_parts, kMaxThreads});
+  const std::size_t n = std::min(thread_count(threads), max_parts);
   std::vector<Part> parts(n);
   for (std::size_t k = 0; k < n; ++k) {
     std::size_t b = k == 0 ? 0 : text.size() * k / n;
@@ -261,8 +258,7 @@ Columns read_columns(std::string_view text, const ParseOptions& options, Policy 
 }
 
 std::size_t parse_only_baseline(std::string_view text, int threads) {
-  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  const auto n = static_cast<std::size_t>(threads);
+  const auto n = thread_count(threads);
   std::vector<std::size_t> cut{0};
   for (std::size_t k = 1; k < n; ++k) {
     const std::size_t nl = text.find('\n', text.size() * k / n);

@@ -6,7 +6,9 @@
 
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <random>
+#include <thread>
 
 #include "test_util.hpp"
 
@@ -165,6 +167,36 @@ TEST(Batch, ExamplesEveryEditionPolicyAndThreadCount) {
   EXPECT_GE(scored, static_cast<int>(files.size()));  // at least each under its own edition
   std::cout << "[ batch ] examples under every edition: " << scored << " (example, edition) pairs scored, "
             << unreadable << " that the edition does not read\n";
+}
+
+// Threads of this process now (Linux: one entry per thread in /proc/self/task).
+std::size_t process_threads() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+  return n;
+}
+
+TEST(Batch, ThreadCountsAreCappedAtFourPerHardwareThread) {
+  const std::size_t hw = std::max(1u, std::thread::hardware_concurrency());
+  EXPECT_EQ(max_threads(), 4 * hw);
+  EXPECT_EQ(thread_count(0), hw);
+  EXPECT_EQ(thread_count(-7), hw);
+  EXPECT_EQ(thread_count(1), 1u);
+  EXPECT_EQ(thread_count(static_cast<long long>(max_threads())), max_threads());
+  EXPECT_EQ(thread_count(5000), max_threads());
+  EXPECT_EQ(thread_count(std::numeric_limits<long long>::max()), max_threads());
+  // score_batch asked for 5,000 threads starts at most max_threads() (the pool keeps those it
+  // starts), and scores as one thread does.
+  auto by = examples_by_edition();
+  const auto& subs = by.begin()->second;
+  std::vector<Submission> many;
+  for (int k = 0; k < 40; ++k) many.insert(many.end(), subs.begin(), subs.end());
+  for (std::size_t i = 0; i < many.size(); ++i) many[i].region.code = "r" + std::to_string(i);
+  const Columns c = to_columns(many);
+  const std::size_t before = process_threads();
+  const BatchResult wide = score_batch(c.view(), 5000);
+  EXPECT_LE(process_threads(), before + max_threads());
+  EXPECT_EQ(wide.iid_h, score_batch(c.view(), 1).iid_h);
 }
 
 TEST(Batch, RandomRegionsAgreeWithSingleRegionPath) {
