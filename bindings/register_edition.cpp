@@ -22,6 +22,8 @@ void register_edition(py::module_& m) {
         "Integer hundredths as the shortest exact text: 4570 -> '45.7', 300 -> '3'");
   py::class_<PyEdition>(m, "Edition", "An immutable, shareable edition of the methodology")
       .def_property_readonly("name", [](const PyEdition& e) { return e.ptr->name; })
+      .def_property_readonly("sha256", [](const PyEdition& e) { return e.ptr->sha256; },
+                             "SHA-256 of the edition file's bytes (provenance)")
       .def_property_readonly("title", [](const PyEdition& e) { return e.ptr->title; })
       .def_property_readonly("description", [](const PyEdition& e) { return e.ptr->description; })
       .def_property_readonly("assessment_year", [](const PyEdition& e) { return e.ptr->assessment_year; })

@@ -2,11 +2,15 @@
 // GIL released, then scenarios in the JSON change format (docs/scenario.md) scored against it.
 // Results are dicts of numpy arrays, like score_arrays'.
 #include <pybind11/numpy.h>
+#include <pybind11/stl.h>
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include "common.hpp"
+#include "inovasi/plan.hpp"
 #include "inovasi/scenario.hpp"
 #include "inovasi/submission.hpp"
 
@@ -103,5 +107,34 @@ void register_scenario(py::module_& m) {
             inovasi::Workspace ws;
             return region_dict(b.score_region(sc, b.region_index(code), ws));
           },
-          py::arg("changes"), py::arg("region"), "One region (by code) under a scenario");
+          py::arg("changes"), py::arg("region"), "One region (by code) under a scenario")
+      .def(
+          "plan",
+          [](const ScenarioBase& b, const std::string& code, std::optional<std::int64_t> target_iid_h,
+             std::optional<std::string> target_category, const std::string& policy,
+             std::map<std::string, std::int64_t> row_cost, std::int64_t default_cost, std::vector<std::string> fixed_rows,
+             std::size_t max_new, std::map<std::string, int> new_profile, bool median_profile,
+             std::vector<std::string> new_affairs, std::int64_t new_cost) {
+            inovasi::PlanOptions o;
+            o.policy = inovasi::policy_from_string(policy);
+            o.target_iid_h = target_iid_h;
+            o.target_category = std::move(target_category);
+            o.row_cost = std::move(row_cost);
+            o.default_cost = default_cost;
+            o.fixed_rows = std::move(fixed_rows);
+            o.max_new = max_new;
+            o.new_profile = std::move(new_profile);
+            o.median_profile = median_profile;
+            o.new_affairs = std::move(new_affairs);
+            o.new_cost = new_cost;
+            const std::size_t region = b.region_index(code);
+            py::gil_scoped_release release;
+            return inovasi::to_json(inovasi::plan_region(b, region, o), b, o);
+          },
+          py::arg("region"), py::arg("target_iid_h") = py::none(), py::arg("target_category") = py::none(),
+          py::arg("policy") = "self_assessed", py::arg("row_cost") = std::map<std::string, std::int64_t>{},
+          py::arg("default_cost") = 1, py::arg("fixed_rows") = std::vector<std::string>{}, py::arg("max_new") = 0,
+          py::arg("new_profile") = std::map<std::string, int>{}, py::arg("median_profile") = false,
+          py::arg("new_affairs") = std::vector<std::string>{}, py::arg("new_cost") = 1,
+          "The cheapest path of one region (by code) to a target, as the JSON text of docs/plan.md");
 }

@@ -155,6 +155,7 @@ class Edition {
   std::vector<Row> rows;  // every row, display order
   std::vector<int> government_rows, innovation_rows;  // indices into rows
   std::map<std::string, Provenance> provenance;       // top-level parameter -> provenance
+  std::string sha256;  // of the edition file's bytes (provenance: what a result was scored under)
 
   int t0_year() const { return assessment_year - t0_offset; }
   // Index into rows, or -1.

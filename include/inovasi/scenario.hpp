@@ -23,11 +23,15 @@ namespace inovasi {
 
 // A claimed level changed: `innovation` indexes the region's innovations in input order, or is
 // -1 for a government row; `column` indexes edition.government_rows or innovation_rows.
+// `evidenced`: the change comes with evidence that supports its level (a plan's step under a
+// validated policy), so every policy keeps it: the answer's caps are raised to the level.
+// Without it the answer keeps its evidence, and a validated policy may lower the new claim.
 struct LevelChange {
   std::size_t region = 0;
   std::int64_t innovation = -1;
   std::size_t column = 0;
   int level = 0;
+  bool evidenced = false;
 };
 
 // An innovation of the data switched off (it no longer counts: as a draft) or back on.
@@ -116,6 +120,8 @@ class ScenarioBase {
   // Look-ups for building changes (InputError naming what is unknown).
   std::size_t region_index(const std::string& code) const;
   std::size_t innovation_index(std::size_t region, const std::string& id) const;
+  // The id of innovation j of a region ("" when the base was built without ids).
+  std::string innovation_id(std::size_t region, std::size_t j) const;
   std::size_t government_column(const std::string& row_key) const;
   std::size_t innovation_column(const std::string& row_key) const;
 
@@ -148,6 +154,7 @@ class ScenarioBase {
   std::unique_ptr<detail::KernelPlan, detail::KernelPlanDeleter> plan_;
 
   void finish();
+  static void apply_change(const LevelChange& c, std::size_t K, Workspace& ws);
   bool rejected(std::size_t innovation) const;
   std::size_t load_region(std::size_t region, Policy policy, std::size_t extra, Workspace& ws) const;
   RegionResult score_region_checked(const Scenario& scenario, std::size_t region, Workspace& ws) const;

@@ -130,6 +130,11 @@ std::size_t ScenarioBase::region_index(const std::string& code) const {
   return it->second;
 }
 
+std::string ScenarioBase::innovation_id(std::size_t region, std::size_t j) const {
+  if (ids_.empty() || region >= cols_.regions || j >= innovations_of(region)) return "";
+  return ids_[static_cast<std::size_t>(cols_.region_offsets[region]) + j];
+}
+
 std::size_t ScenarioBase::innovation_index(std::size_t region, const std::string& id) const {
   if (ids_.empty()) throw InputError("", "the data carries no innovation ids: name innovations by index");
   const auto a = static_cast<std::size_t>(cols_.region_offsets[region]);
@@ -211,6 +216,16 @@ void ScenarioBase::validate(const Scenario& sc) const {
 
 // Copies region `region` into the workspace under `policy`'s caps, with room for `extra`
 // innovations; returns its innovation count.
+// A level change written into a loaded region: the claim, and with evidence, the caps.
+void ScenarioBase::apply_change(const LevelChange& c, std::size_t K, Workspace& ws) {
+  const auto v = static_cast<std::uint8_t>(c.level);
+  const std::size_t at = c.innovation < 0 ? c.column : static_cast<std::size_t>(c.innovation) * K + c.column;
+  auto& levels = c.innovation < 0 ? ws.gov : ws.inv;
+  auto& caps = c.innovation < 0 ? ws.gov_cap : ws.inv_cap;
+  levels[at] = v;
+  if (c.evidenced) caps[at] = std::max(caps[at], v);
+}
+
 std::size_t ScenarioBase::load_region(std::size_t region, Policy policy, std::size_t extra, Workspace& ws) const {
   const Edition& ed = edition();
   const std::size_t G = ed.government_rows.size(), K = ed.innovation_rows.size();
@@ -286,10 +301,7 @@ RegionResult ScenarioBase::rescore(std::size_t region, const LevelChange* change
       one.levels.push_back(c);
       validate(one);
     }
-    if (c.innovation < 0)
-      ws.gov[c.column] = static_cast<std::uint8_t>(c.level);
-    else
-      ws.inv[static_cast<std::size_t>(c.innovation) * K + c.column] = static_cast<std::uint8_t>(c.level);
+    apply_change(c, K, ws);
   }
   return score_prepared(n, policy, ws);
 }
@@ -313,13 +325,8 @@ RegionResult ScenarioBase::score_region_checked(const Scenario& sc, std::size_t 
     // rejected); a draft or an ineligible one counts as submitted.
     ws.status[s.innovation] = !s.enabled ? kNotCounted : rejected(first + s.innovation) ? kRejected : kSubmitted;
   }
-  for (const auto& c : sc.levels) {
-    if (c.region != region) continue;
-    if (c.innovation < 0)
-      ws.gov[c.column] = static_cast<std::uint8_t>(c.level);
-    else
-      ws.inv[static_cast<std::size_t>(c.innovation) * K + c.column] = static_cast<std::uint8_t>(c.level);
-  }
+  for (const auto& c : sc.levels)
+    if (c.region == region) apply_change(c, K, ws);
   for (const auto& a : sc.added) {
     if (a.region != region) continue;
     // With no verdicts of its own, an added innovation's assessor cap is its supported cap.
@@ -398,7 +405,10 @@ BatchResult ScenarioBase::score(const Scenario& sc, int threads) const {
   // A scenario that touches many regions costs about one batch pass this way: the level and
   // status columns copied, the changes written in, the kernel over them all (the caps do not
   // change). Few regions are rescored one by one instead.
-  if (sc.added.empty() && touched.size() * 8 >= cols_.regions) return score_dense(sc, threads);
+  // (Evidenced changes raise caps, which the dense path keeps as they are: those scenarios take
+  // the region-by-region path.)
+  const bool evidenced = std::any_of(sc.levels.begin(), sc.levels.end(), [](const LevelChange& c) { return c.evidenced; });
+  if (sc.added.empty() && !evidenced && touched.size() * 8 >= cols_.regions) return score_dense(sc, threads);
   BatchResult res = nominal(sc.policy);
   // A copy of the scenario whose changes are grouped by region, so each region reads its own.
   Scenario grouped = sc;

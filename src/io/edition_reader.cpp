@@ -8,6 +8,7 @@
 #include "io/jread.hpp"
 #include "scoring/rules.hpp"
 #include "io/json_dom.hpp"
+#include "model/sha256.hpp"
 #include "model/relative_year.hpp"
 #include "inovasi/submission.hpp"
 
@@ -745,7 +746,10 @@ EditionPtr parse_edition(const std::string& json_text, const std::string& source
     JsonLimits limits;
     const JDoc doc = parse_document(json_text, limits);
     const JNode root = doc.root();
-    return EditionBuilder(root).build();
+    // Just built and not shared yet: the content hash is the last field set.
+    auto ed = std::const_pointer_cast<Edition>(EditionBuilder(root).build());
+    ed->sha256 = detail::sha256_hex(json_text);
+    return ed;
   } catch (const InputError& e) {
     throw e.located(source.empty() ? "<edition>" : source, 0, 0);
   }

@@ -55,7 +55,7 @@ Scenario parse_scenario(const std::string& json_text, const ScenarioBase& base) 
     const std::string ptr = pointer_append("/changes", i);
     const JNode c = changes->items[i];
     expect(c, JType::object, ptr);
-    check_keys(c, ptr, {"region", "innovation", "row", "level", "enabled", "add"});
+    check_keys(c, ptr, {"region", "innovation", "row", "level", "evidence", "enabled", "add"});
     const std::string rp = ptr + "/region";
     const std::string code = get_string(require(c, "region", ptr), rp);
     const std::size_t region = at(rp, [&] { return base.region_index(code); });
@@ -68,6 +68,7 @@ Scenario parse_scenario(const std::string& json_text, const ScenarioBase& base) 
     if (kinds != 1)
       fail(ptr, "a change gives exactly one of: \"row\" with \"level\" (a claimed level), \"enabled\" (an innovation "
                 "switched on or off), \"add\" (a new innovation)");
+    if (c.find("evidence") && !(row || level)) fail(ptr + "/evidence", "\"evidence\" goes with \"row\" and \"level\"");
     if (row || level) {
       if (!row) fail(ptr, "missing required field \"row\" beside \"level\"");
       if (!level) fail(ptr, "missing required field \"level\" beside \"row\"");
@@ -89,6 +90,7 @@ Scenario parse_scenario(const std::string& json_text, const ScenarioBase& base) 
         });
       }
       lc.level = level_of(*level, ptr + "/level", ed);
+      if (const std::optional<JNode> ev = c.find("evidence")) lc.evidenced = get_bool(*ev, ptr + "/evidence");
       sc.levels.push_back(lc);
     } else if (enabled) {
       if (!inv) fail(ptr, "missing required field \"innovation\" beside \"enabled\"");

@@ -1,0 +1,148 @@
+"""`inovasi plan`: the cheapest path of each region to a target IID or category (docs/plan.md).
+
+The planner is exact (a multiple-choice knapsack over cost, solved for each count of new
+innovations): the steps it returns, applied to the submission with the evidence it lists and
+scored under the same policy, give ``iid_after``, which reaches the target when ``reachable``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Mapping, Optional, Sequence, Union
+
+from ._text import printable
+
+__all__ = ["plan", "plan_json", "parse_target", "plan_table"]
+
+_IID = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
+
+
+def parse_target(text: str) -> tuple[Optional[int], Optional[str]]:
+    """``"65.01"`` -> (6501, None): an IID, read exactly; anything else is a category label."""
+    t = text.strip()
+    if _IID.match(t):
+        whole, _, frac = t.partition(".")
+        return int(whole) * 100 + int((frac + "00")[:2]), None
+    return None, t
+
+
+def plan(base, region: str, target: Union[str, float, int], policy: str = "self_assessed",
+         costs: Optional[Mapping[str, int]] = None, default_cost: int = 1, fixed_rows: Sequence[str] = (),
+         max_new: int = 0, new_profile: Union[Mapping[str, int], str, None] = None,
+         new_affairs: Sequence[str] = (), new_cost: int = 1) -> dict:
+    return json.loads(plan_json(base, region, target, policy, costs, default_cost, fixed_rows, max_new,
+                                new_profile, new_affairs, new_cost))
+
+
+def plan_json(base, region: str, target: Union[str, float, int], policy: str = "self_assessed",
+              costs: Optional[Mapping[str, int]] = None, default_cost: int = 1, fixed_rows: Sequence[str] = (),
+              max_new: int = 0, new_profile: Union[Mapping[str, int], str, None] = None,
+              new_affairs: Sequence[str] = (), new_cost: int = 1) -> str:
+    """The cheapest path of one region (by code) of a :class:`inovasi.scenario.ScenarioBase`
+    to ``target`` (an IID such as ``"65.00"`` or a category label). ``new_profile``: levels of a
+    new innovation by row key, or ``"median"`` (the lower median of the region's counted
+    innovations, the default when new innovations are allowed). Returns the plan as a dict
+    (docs/plan.md); plan_json gives its JSON text (the numbers as the library writes them)."""
+    iid_h, category = parse_target(target if isinstance(target, str) else f"{target:.2f}")
+    median = new_profile == "median" or (new_profile is None and max_new > 0)
+    profile = {} if median or new_profile is None else dict(new_profile)
+    core = getattr(base, "_base", base)
+    text = core.plan(region, target_iid_h=iid_h, target_category=category, policy=policy,
+                     row_cost=dict(costs or {}), default_cost=default_cost, fixed_rows=list(fixed_rows),
+                     max_new=max_new, new_profile=profile, median_profile=median,
+                     new_affairs=list(new_affairs), new_cost=new_cost)
+    return text
+
+
+def plan_table(p: Mapping[str, Any]) -> str:
+    """A plan for people: the verdict, then one line per step and per new innovation."""
+    name = f" {p['name']}" if p.get("name") else ""
+    target = p.get("target_category") or p["target_iid"]
+    head = (f"{p['region']}{name} ({p['edition']}, {p['policy']}): {p['iid_before']:.2f} {p['category_before']}"
+            f" -> target {target}: ")
+    if p["reachable"]:
+        head += f"reachable at cost {p['cost']}: {p['iid_after']:.2f} {p['category_after']}"
+    else:
+        head += f"NOT reachable; best {p['iid_after']:.2f} {p['category_after']} at cost {p['cost']}"
+    lines = [printable(head)]
+    for s in p["steps"]:
+        who = "pemerintah daerah" if s["innovation"] is None else f"inovasi {s['innovation']}"
+        line = f"  indikator {s['row']:>4}  {who}: level {s['from']} -> {s['to']} (cost {s['cost']})"
+        ev = s.get("evidence")
+        if ev and ev.get("new"):
+            kinds = ", ".join(ev.get("kinds", [])) or "-"
+            line += f"; evidence: {kinds}"
+            if ev.get("how"):
+                line += f" ({ev['how']})"
+        lines.append(printable(line))
+    if p["new_innovations"]:
+        n = len(p["new_innovations"])
+        first = p["new_innovations"][0]
+        prof = " ".join(f"{k}:{v}" for k, v in first["profile"].items())
+        aff = ", ".join(first["affairs"]) or "-"
+        lines.append(printable(f"  + {n} new innovation(s), cost {first['cost']} each, levels {prof}; affairs: {aff}"))
+    for b in p.get("blockers", []):
+        lines.append(printable(f"  blocked: {b}"))
+    return "\n".join(lines)
+
+
+def add_parser(sub) -> None:
+    from .cli import integer, nonempty
+
+    p = sub.add_parser("plan", help="the cheapest path of each region to a target IID or category",
+                       description=__doc__.split("\n\n")[0])
+    p.add_argument("files", nargs="+", metavar="FILE", help="JSON Lines or JSON submission files")
+    p.add_argument("--target", required=True, type=nonempty,
+                   help='an IID (e.g. 65.00) or a category label (e.g. "Sangat Inovatif")')
+    p.add_argument("--edition", type=nonempty, help="score every record under this edition (name or path)")
+    p.add_argument("--policy", default="self_assessed",
+                   choices=["self_assessed", "supported", "strict", "assessor"])
+    p.add_argument("--region", action="append", metavar="CODE", help="plan only these regions (repeatable)")
+    p.add_argument("--cost", action="append", default=[], metavar="ROW=COST",
+                   help="cost of one level step on a row (default --default-cost)")
+    p.add_argument("--default-cost", type=integer(0, None, "a whole number of at least 0"), default=1)
+    p.add_argument("--fixed", action="append", default=[], metavar="ROW", help="a row that may not change")
+    p.add_argument("--max-new", type=integer(0, 100000, "a whole number from 0 to 100000"), default=0,
+                   help="new innovations allowed (default 0)")
+    p.add_argument("--new-cost", type=integer(0, None, "a whole number of at least 0"), default=1)
+    p.add_argument("--new-profile", metavar="JSON", type=nonempty,
+                   help='levels of a new innovation, e.g. \'{"16": 2, "35": 1}\' (default: the region\'s median)')
+    p.add_argument("--new-affair", action="append", default=[], metavar="AFFAIR",
+                   help="an affair (urusan) new innovations cover (repeatable)")
+    p.add_argument("--format", choices=["json", "table"], default="json")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from .cli import UsageError, write_stdout
+    from .scenario import ScenarioBase
+
+    costs = {}
+    for c in args.cost:
+        row, sep, value = c.partition("=")
+        if not sep or not value.strip().isdigit():
+            raise UsageError(f"--cost {printable(c)}: give ROW=COST with a whole number of at least 0")
+        costs[row.strip()] = int(value)
+    profile: Any = None
+    if args.new_profile:
+        try:
+            profile = json.loads(args.new_profile)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"--new-profile: not JSON ({exc.msg})") from None
+        if not isinstance(profile, dict) or not all(isinstance(v, int) and not isinstance(v, bool)
+                                                     for v in profile.values()):
+            raise UsageError('--new-profile: give an object of row keys to whole levels, e.g. {"16": 2}')
+    try:
+        base = ScenarioBase(list(args.files) if len(args.files) > 1 else args.files[0], edition=args.edition)
+    except OSError as exc:
+        raise UsageError(f"{printable(exc.filename or '')}: cannot read ({exc.strerror})") from None
+    regions = args.region or base.codes
+    out = []
+    for code in regions:
+        text = plan_json(base, code, args.target, policy=args.policy, costs=costs, default_cost=args.default_cost,
+                         fixed_rows=args.fixed, max_new=args.max_new, new_profile=profile,
+                         new_affairs=args.new_affair, new_cost=args.new_cost)
+        out.append(plan_table(json.loads(text)) + "\n" if args.format == "table" else text + "\n")
+    write_stdout([s.encode("utf-8") for s in out])
+    return 0

@@ -1,0 +1,93 @@
+// RegionPlan -> one line of JSON (docs/plan.md), through the one JSON writer.
+#include "inovasi/decimal.hpp"
+#include "inovasi/plan.hpp"
+#include "inovasi/version.hpp"
+#include "io/json_text.hpp"
+
+namespace inovasi {
+
+std::string to_json(const RegionPlan& plan, const ScenarioBase& base, const PlanOptions& o) {
+  const Edition& ed = base.edition();
+  std::string out;
+  detail::JsonWriter w(out);
+  w.begin_object();
+  w.str("region", base.columns().codes.at(plan.region));
+  if (const auto& names = base.columns().names; plan.region < names.size() && !names[plan.region].empty())
+    w.str("name", names[plan.region]);
+  w.str("edition", ed.name);
+  w.str("policy", to_string(plan.policy));
+  w.number_text("target_iid", hundredths_text(plan.target_iid_h));
+  if (plan.target_band) w.str("target_category", ed.category_label(*plan.target_band));
+  w.boolean("reachable", plan.reachable);
+  w.num("cost", plan.cost);
+  w.number_text("iid_before", hundredths_text(plan.before.iid_h));
+  w.str("category_before", ed.category_label(plan.before.category));
+  w.number_text("iid_after", hundredths_text(plan.after.iid_h));
+  w.str("category_after", ed.category_label(plan.after.category));
+  const bool validated = plan.policy != Policy::self_assessed;
+  w.key("steps").begin_array();
+  for (const auto& s : plan.steps) {
+    const int idx = s.innovation < 0 ? ed.government_rows[s.column] : ed.innovation_rows[s.column];
+    const Row& row = ed.rows[static_cast<std::size_t>(idx)];
+    w.begin_object();
+    w.key("innovation");
+    if (s.innovation < 0) {
+      w.number_text("null");
+    } else {
+      const std::string id = base.innovation_id(plan.region, static_cast<std::size_t>(s.innovation));
+      if (id.empty()) w.number(s.innovation);
+      else w.string(id);
+    }
+    w.str("row", row.key);
+    w.num("from", s.from);
+    w.num("to", s.to);
+    w.num("cost", s.cost);
+    if (validated) {
+      // The evidence the new level needs; a step that only sets the claim to what the answer's
+      // evidence already supports needs none.
+      w.key("evidence").begin_object();
+      w.boolean("new", s.evidenced);
+      if (s.evidenced) {
+        const StepEvidence e = evidence_for(row, s.to);
+        w.boolean("unchecked", e.unchecked);
+        w.key("kinds").begin_array();
+        for (const auto& k : e.kinds) w.string(k);
+        w.end_array();
+        if (!e.how.empty()) w.str("how", e.how);
+        w.key("rules").begin_array();
+        for (const auto& r : e.rules) w.string(r);
+        w.end_array();
+      }
+      w.end_object();
+    }
+    w.end_object();
+  }
+  w.end_array();
+  w.key("new_innovations").begin_array();
+  for (std::size_t i = 0; i < plan.new_innovations; ++i) {
+    w.begin_object();
+    w.key("profile").begin_object();
+    for (std::size_t k = 0; k < ed.innovation_rows.size(); ++k)
+      w.num(ed.rows[static_cast<std::size_t>(ed.innovation_rows[k])].key, plan.new_profile.at(k));
+    w.end_object();
+    w.key("affairs").begin_array();
+    for (const auto& a : o.new_affairs) w.string(a);
+    w.end_array();
+    w.num("cost", o.new_cost);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("blockers").begin_array();
+  for (const auto& b : plan.blockers) w.string(b);
+  w.end_array();
+  w.key("provenance").begin_object();
+  w.str("inovasi", version());
+  w.str("edition", ed.name);
+  w.str("edition_sha256", ed.sha256);
+  w.str("policy", to_string(plan.policy));
+  w.end_object();
+  w.end_object();
+  return out;
+}
+
+}  // namespace inovasi

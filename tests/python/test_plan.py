@@ -1,0 +1,124 @@
+"""`inovasi plan` and inovasi.planning: the output contract, and every plan checked against the
+other paths — its steps written into the submission and scored by `inovasi score` (the
+single-region path) give its iid_after, and so do its changes in the change format scored by the
+scenario base (under the validated policies, with "evidence": true on the steps that need it)."""
+
+import copy
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import inovasi
+from inovasi import planning
+from inovasi.scenario import ScenarioBase
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+POLICIES = ["self_assessed", "supported", "strict", "assessor"]
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "inovasi", *args], capture_output=True, text=True)
+
+
+def applied(sub: dict, plan: dict) -> dict:
+    """The submission with the plan's steps and new innovations written in (levels as claims)."""
+    s = copy.deepcopy(sub)
+    for st in plan["steps"]:
+        if st["innovation"] is None:
+            answers = s.setdefault("government", {})
+        else:
+            inv = next(i for i in s["innovations"] if i["id"] == st["innovation"])
+            answers = inv.setdefault("answers", {})
+        a = answers.setdefault(st["row"], {})
+        a.pop("value", None)  # the level is the claim now; a value would have to agree with it
+        a.pop("basis", None)
+        a["level"] = st["to"]
+    for k, new in enumerate(plan["new_innovations"]):
+        s.setdefault("innovations", []).append({
+            "id": f"baru-{k + 1}", "status": "submitted", "affairs": new["affairs"],
+            "answers": {row: {"level": lv} for row, lv in new["profile"].items()}})
+    return s
+
+
+def changes(plan: dict) -> dict:
+    ch = [{"region": plan["region"], "row": st["row"], "level": st["to"],
+           **({"innovation": st["innovation"]} if st["innovation"] is not None else {}),
+           **({"evidence": True} if st.get("evidence", {}).get("new") else {})} for st in plan["steps"]]
+    for k, new in enumerate(plan["new_innovations"]):
+        ch.append({"region": plan["region"], "add": {"id": f"baru-{k + 1}", "levels": new["profile"],
+                                                     "affairs": new["affairs"], "status": "submitted"}})
+    return {"policy": plan["policy"], "changes": ch}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_plan_rescored_by_score_and_the_scenario_base(path, tmp_path):
+    sub = json.loads(path.read_text(encoding="utf-8"))
+    base = ScenarioBase(path)
+    code = base.codes[0]
+    affairs = ["pendidikan", "kesehatan", "sosial"]
+    for policy in POLICIES:
+        for target, max_new in (("Sangat Inovatif", 0), ("60.00", 8), ("Inovatif", 3)):
+            p = planning.plan(base, code, target, policy=policy, max_new=max_new, new_affairs=affairs, new_cost=7)
+            assert set(p) >= {"region", "edition", "policy", "target_iid", "reachable", "cost", "iid_before",
+                              "iid_after", "category_after", "steps", "new_innovations", "provenance"}
+            assert p["provenance"]["edition_sha256"] == inovasi.edition(p["edition"]).sha256
+            assert p["cost"] == sum(s["cost"] for s in p["steps"]) + sum(n["cost"] for n in p["new_innovations"])
+            if p["reachable"]:
+                t = p["target_iid"]
+                assert p["iid_after"] >= t or p["category_after"] == p.get("target_category")
+            else:
+                assert p["blockers"]
+            got = base.score_region(changes(p), code)["iid_h"]
+            assert got == round(p["iid_after"] * 100), (policy, target)
+            if policy == "self_assessed":
+                s = inovasi.score(applied(sub, p))
+                assert s["iid"] == p["iid_after"], (target, max_new)
+                assert s["category"] == p["category_after"]
+
+
+def test_cli_plan_json_and_table(tmp_path):
+    path = ROOT / "examples" / "kabupaten-berau-2023.json"
+    r = run("plan", str(path), "--target", "Sangat Inovatif")
+    assert r.returncode == 0, r.stderr
+    p = json.loads(r.stdout)
+    assert p["region"] == "64.03" and p["reachable"] and p["category_after"] == "Sangat Inovatif"
+    assert p["cost"] == len(p["steps"])  # cost 1 per level step, every step one level here
+    r = run("plan", str(path), "--target", "60.00", "--format", "table", "--cost", "1=5", "--fixed", "16")
+    assert r.returncode == 0, r.stderr
+    assert "reachable at cost" in r.stdout and "indikator   16" not in r.stdout
+    # The same plan through Python
+    q = planning.plan(ScenarioBase(path), "64.03", "60.00", costs={"1": 5}, fixed_rows=["16"])
+    assert all(s["row"] != "16" for s in q["steps"])
+    assert f"reachable at cost {q['cost']}" in r.stdout
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--target", "Luar Biasa"], "is not a category of"),
+    (["--target", "60", "--cost", "1=-2"], "--cost"),
+    (["--target", "60", "--cost", "99=1"], "/row_cost/99"),
+    (["--target", "60", "--fixed", "nope"], "/fixed_rows/0"),
+    (["--target", "60", "--new-profile", "{bad"], "--new-profile"),
+    (["--target", "60", "--region", "99.99"], "99.99"),
+])
+def test_cli_plan_bad_options_are_clear_errors(args, needle):
+    r = run("plan", str(ROOT / "examples" / "kabupaten-berau-2023.json"), *args)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert needle in r.stderr
+
+
+def test_parse_target_reads_iid_exactly():
+    assert planning.parse_target("65") == (6500, None)
+    assert planning.parse_target("65.01") == (6501, None)
+    assert planning.parse_target("65.1") == (6510, None)
+    assert planning.parse_target("Sangat Inovatif") == (None, "Sangat Inovatif")
+
+
+def test_edition_sha256_is_the_files():
+    import hashlib
+    for name in ("iid-2023", "iid-2026"):
+        data = (ROOT / "editions" / f"{name}.json").read_bytes()
+        assert inovasi.edition(name).sha256 == hashlib.sha256(data).hexdigest()
