@@ -74,7 +74,8 @@ mapfile -t py_need < <("$PY" - <<'PYEOF'
 import importlib.util
 for mod, pkg in [("numpy", "numpy"), ("pandas", "pandas"), ("pyarrow", "pyarrow"), ("pytest", "pytest"),
                  ("hypothesis", "hypothesis"), ("pybind11", "pybind11"), ("scikit_build_core", "scikit-build-core"),
-                 ("ninja", "ninja"), ("cmake", "cmake")]:
+                 ("ninja", "ninja"), ("cmake", "cmake"),
+                 ("ortools", "ortools")]:  # ortools: CP-SAT, the planner's second solver in the tests
     if importlib.util.find_spec(mod) is None:
         print(pkg)
 PYEOF
