@@ -236,6 +236,7 @@ void BM_Memory10M(benchmark::State& state) {
     SynthOptions o;
     o.target_innovations = 10'000'000;
     o.regions = 20'000;
+    o.policy_columns = false;  // the kernel's inputs only: no v2 evidence columns (2.4 GB at 10M)
     Columns c = generate_columns(o);
     c.government_caps.clear();
     c.government_caps.shrink_to_fit();
