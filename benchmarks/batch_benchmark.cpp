@@ -56,6 +56,7 @@ const Columns& dataset(std::size_t innovations) {
     o.seed = 2024;
     o.target_innovations = innovations;
     if (innovations >= 1'000'000) o.regions = 20'000;  // the 1M over 20,000 regions
+    o.policy_columns = false;  // the nominal kernel's inputs
     slot = std::make_unique<Columns>(generate_columns(o));
   }
   return *slot;

@@ -58,7 +58,7 @@ def _edition_arg(edition: Any) -> Any:
 
 
 def generate(seed: int = 2024, innovations: Optional[int] = None, edition: Any = "iid-2023",
-             regions: Optional[int] = None, profile: str = "national") -> dict:
+             regions: Optional[int] = None, profile: str = "national", evidence: bool = True) -> dict:
     """Columns of a synthetic dataset: a dict of numpy arrays that own their memory.
 
     Keys: ``government_levels`` (R×G uint8), ``innovation_levels`` (N×K uint8),
@@ -70,9 +70,11 @@ def generate(seed: int = 2024, innovations: Optional[int] = None, edition: Any =
     ``*_acceptance``, ``innovation_ids``, ``departments``, ``department_index``, ``clusters``,
     raw values, none given).
     ``innovations`` is the number of counted (submitted + rejected) innovations; None = the
-    profile's 31,719. Drafts come on top.
+    profile's 31,719. Drafts come on top. ``evidence=False`` leaves the v2 evidence columns
+    (caps of every policy, acceptance, ids, departments) out: a tenth of the memory for a
+    nominal benchmark of millions of innovations.
     """
-    return _core.synth_columns(seed_bits(seed), innovations, regions, _edition_arg(edition), profile)
+    return _core.synth_columns(seed_bits(seed), innovations, regions, _edition_arg(edition), profile, bool(evidence))
 
 
 SEED_MIN, SEED_MAX = -(1 << 63), (1 << 64) - 1
