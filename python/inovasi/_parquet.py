@@ -5,7 +5,7 @@
 (int64), and per government row key K: ``spd_K`` (claimed level), ``spd_supported_cap_K``,
 ``spd_assessor_cap_K`` (uint8), ``spd_acceptance_K`` (uint16, 65535 = 1), ``spd_value_K`` and
 ``spd_basis_K`` (strings, null = no value given).
-``innovations.parquet``, one row per innovation: ``region`` (int32), ``id``, ``department``
+``innovations.parquet``, one row per innovation: ``region`` (int32), ``code``, ``id``, ``department``
 (strings), ``status`` (uint8), ``affairs`` (uint64), and ``sid_*_K`` per innovation row as above.
 Both carry ``inovasi.columns`` = {"schema": 2, "edition": ...} in their schema metadata.
 """
@@ -74,10 +74,14 @@ def write(cols: dict, out: pathlib.Path, extra_meta: dict, replaced_atomically) 
         for g, key in enumerate(gov_keys):
             reg[f"spd_{field}_{key}"] = pa.array(cols[f"government_{name}"][:, g])
     reg.update(_value_columns("spd", gov_keys, cols["government_value"], cols["government_values"]))
+    if cols.get("government_caps") is not None:  # the v1 columns, kept for readers of v1 files
+        for g, key in enumerate(gov_keys):
+            reg[f"spd_cap_{key}"] = pa.array(cols["government_caps"][:, g])
     region_of = np.repeat(np.arange(R, dtype=np.int32), np.diff(offsets))
     depts = pa.array(cols["departments"], pa.string())
     inv = {
         "region": pa.array(region_of),
+        "code": pa.DictionaryArray.from_arrays(pa.array(region_of), pa.array(cols["codes"], pa.string())),
         "id": pa.array(cols["innovation_ids"], pa.string()),
         "department": pa.DictionaryArray.from_arrays(pa.array(cols["department_index"].astype(np.int32)), depts),
         "status": pa.array(cols["status"]),
@@ -89,6 +93,9 @@ def write(cols: dict, out: pathlib.Path, extra_meta: dict, replaced_atomically) 
         for k, key in enumerate(inv_keys):
             inv[f"sid_{field}_{key}"] = pa.array(cols[f"innovation_{name}"][:, k])
     inv.update(_value_columns("sid", inv_keys, cols["innovation_value"], cols["innovation_values"]))
+    if cols.get("innovation_caps") is not None:
+        for k, key in enumerate(inv_keys):
+            inv[f"sid_cap_{key}"] = pa.array(cols["innovation_caps"][:, k])
     assert len(region_of) == N
     out.mkdir(parents=True, exist_ok=True)
     for name, table in (("regions.parquet", pa.table(reg).replace_schema_metadata(meta)),
