@@ -93,6 +93,26 @@ def test_examples_lean_and_evidence_columns_agree(root):
             assert full["innovation_acceptance"][j, k] == int(np.floor(c["acceptance"] * 65535 + 0.5)), c["pointer"]
 
 
+def test_shipped_editions_expose_their_acceptance_factors():
+    for name in ("iid-2023", "iid-2024", "iid-2025", "iid-2026"):
+        assert inovasi.edition(name).acceptance_factors == {"info": 1.0, "warning": 0.9, "error": 0.5}
+
+
+def test_derived_acceptance_is_the_product_of_the_edition_factors():
+    # row 19: a photo in a .docx dated 2015 gives file_type (error), window (warning) and
+    # unsupported (error): 0.5 × 0.9 × 0.5 = 0.225 under the shipped factors, stored as
+    # round(0.225 × 65535) = 14745 (14745.375)
+    text = ('{"edition":"iid-2023","region":{"code":"64.03","type":"kabupaten"},"government":{},'
+            '"innovations":[{"id":"a","status":"submitted","answers":{"19":{"level":2,"evidence":'
+            '[{"kind":"photo","file":"tools.docx","date":"2015-05-01"}]}}}]}')
+    (check,) = [c for c in inovasi.prevalidate(text) if c["row"] == "19"]
+    assert sorted(f["severity"] for f in check["findings"]) == ["error", "error", "warning"]
+    assert check["acceptance"] == pytest.approx(0.225, abs=1e-15)
+    cols = batch.columns(text, evidence=True)
+    k = [r["key"] for r in cols["edition"].rows if r["per_innovation"]].index("19")
+    assert cols["innovation_acceptance"][0, k] == 14745
+
+
 def test_given_acceptance_is_the_answer_own():
     text = ('{"edition":"iid-2023","region":{"code":"64.03","type":"kabupaten"},"government":{},'
             '"innovations":[{"id":"a","status":"submitted","department":"Dinas X",'
