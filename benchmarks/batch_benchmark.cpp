@@ -56,6 +56,7 @@ const Columns& dataset(std::size_t innovations) {
     o.seed = 2024;
     o.target_innovations = innovations;
     if (innovations >= 1'000'000) o.regions = 20'000;  // the 1M over 20,000 regions
+    o.policy_columns = false;  // the nominal kernel's inputs
     slot = std::make_unique<Columns>(generate_columns(o));
   }
   return *slot;
@@ -236,6 +237,7 @@ void BM_Memory10M(benchmark::State& state) {
     SynthOptions o;
     o.target_innovations = 10'000'000;
     o.regions = 20'000;
+    o.policy_columns = false;  // the kernel's inputs only: no v2 evidence columns (2.4 GB at 10M)
     Columns c = generate_columns(o);
     c.government_caps.clear();
     c.government_caps.shrink_to_fit();

@@ -84,7 +84,7 @@ class InputHold {
 py::dict score_arrays(const py::object& edition, const py::object& government_levels,
                       const py::object& innovation_levels, const py::object& region_offsets, const py::object& status,
                       const py::object& affairs, const py::object& government_caps,
-                      const py::object& innovation_caps, long long threads) {
+                      const py::object& innovation_caps, long long threads, const std::string& cap_rule) {
   inovasi::EditionPtr ed = edition_arg(edition);
   const auto G = static_cast<py::ssize_t>(ed->government_rows.size());
   const auto K = static_cast<py::ssize_t>(ed->innovation_rows.size());
@@ -98,6 +98,9 @@ py::dict score_arrays(const py::object& edition, const py::object& government_le
   const py::ssize_t N = py::reinterpret_borrow<py::array>(innovation_levels).shape(0);
   if (R < 0) throw py::value_error("region_offsets must have regions + 1 entries (at least one: 0)");
   inovasi::ColumnsView v;
+  if (cap_rule == "all_or_nothing") v.cap_rule = inovasi::CapRule::all_or_nothing;
+  else if (cap_rule != "at_most")
+    throw py::value_error("cap_rule must be \"at_most\" or \"all_or_nothing\", not \"" + cap_rule + "\"");
   v.edition = ed.get();
   v.regions = static_cast<std::size_t>(R);
   v.innovations = static_cast<std::size_t>(N);
@@ -153,6 +156,33 @@ py::dict columns_to_dict(inovasi::Columns&& c) {
                                                     : py::object(owning_array(std::move(c.government_caps), {R, G}));
   d["innovation_caps"] = c.innovation_caps.empty() ? py::object(py::none())
                                                     : py::object(owning_array(std::move(c.innovation_caps), {N, K}));
+  auto optional = [](auto&& v, std::vector<py::ssize_t> shape) {
+    return v.empty() && shape[0] > 0 ? py::object(py::none()) : py::object(owning_array(std::move(v), std::move(shape)));
+  };
+  // Schema v2 (docs/batch.md): the evidence columns (None unless policy columns), raw values,
+  // ids, departments, clusters.
+  d["policy_caps"] = c.policy_caps;
+  const bool v2 = c.policy_caps;
+  d["government_supported_cap"] = v2 ? optional(std::move(c.government_supported_cap), {R, G}) : py::object(py::none());
+  d["innovation_supported_cap"] = v2 ? optional(std::move(c.innovation_supported_cap), {N, K}) : py::object(py::none());
+  d["government_assessor_cap"] = v2 ? optional(std::move(c.government_assessor_cap), {R, G}) : py::object(py::none());
+  d["innovation_assessor_cap"] = v2 ? optional(std::move(c.innovation_assessor_cap), {N, K}) : py::object(py::none());
+  d["government_acceptance"] = v2 ? optional(std::move(c.government_acceptance), {R, G}) : py::object(py::none());
+  d["innovation_acceptance"] = v2 ? optional(std::move(c.innovation_acceptance), {N, K}) : py::object(py::none());
+  // An empty value index is every entry -1 (no value given): given as such, so a reader never
+  // needs to know the shorthand.
+  if (c.government_value.empty()) c.government_value.assign(c.regions * ed.government_rows.size(), -1);
+  if (c.innovation_value.empty()) c.innovation_value.assign(c.innovations * ed.innovation_rows.size(), -1);
+  d["government_value"] = owning_array(std::move(c.government_value), {R, G});
+  d["innovation_value"] = owning_array(std::move(c.innovation_value), {N, K});
+  d["government_values"] = py::dict(py::arg("value") = py::cast(c.government_values.value),
+                                    py::arg("basis") = py::cast(c.government_values.basis));
+  d["innovation_values"] = py::dict(py::arg("value") = py::cast(c.innovation_values.value),
+                                    py::arg("basis") = py::cast(c.innovation_values.basis));
+  d["innovation_ids"] = c.innovation_ids.empty() && N > 0 ? py::object(py::none()) : py::object(py::cast(c.innovation_ids));
+  d["departments"] = py::cast(c.departments);
+  d["department_index"] = optional(std::move(c.department_index), {N});
+  d["clusters"] = owning_array(std::move(c.clusters), {R});
   d["types"] = owning_array(std::move(c.types), {R});
   d["codes"] = py::cast(c.codes);
   d["names"] = py::cast(c.names);
@@ -169,12 +199,13 @@ void register_batch(py::module_& m) {
   m.def("score_arrays", &score_arrays, py::arg("edition"), py::arg("government_levels"), py::arg("innovation_levels"),
         py::arg("region_offsets"), py::arg("status"), py::arg("affairs") = py::none(),
         py::arg("government_caps") = py::none(), py::arg("innovation_caps") = py::none(), py::arg("threads") = 1,
+        py::arg("cap_rule") = "at_most",
         "Score columnar arrays (layout in docs/batch.md); returns a dict of per-region numpy arrays");
 
   m.def(
       "columns_from_text",
       [](const py::buffer& data, const py::object& edition, const std::string& policy, const std::string& source,
-         int threads) {
+         int threads, bool policy_columns) {
         // Read in place (bytes, or a mapped file): the buffer stays exported until the call ends.
         const py::buffer_info info = data.request();
         if (info.ndim > 1 || (info.ndim == 1 && info.itemsize != 1))
@@ -191,7 +222,8 @@ void register_batch(py::module_& m) {
         std::vector<std::int64_t> lines;  // the line each region's record starts on
         {
           py::gil_scoped_release release;
-          c = inovasi::read_columns(text, o, p, capped_threads(threads), &lines);
+          c = policy_columns ? inovasi::read_policy_columns(text, o, capped_threads(threads), &lines)
+                             : inovasi::read_columns(text, o, p, capped_threads(threads), &lines);
         }
         const auto R = static_cast<py::ssize_t>(lines.size());
         py::dict d = columns_to_dict(std::move(c));
@@ -199,7 +231,7 @@ void register_batch(py::module_& m) {
         return d;
       },
       py::arg("data"), py::arg("edition") = py::none(), py::arg("policy") = "self_assessed", py::arg("source") = "",
-      py::arg("threads") = 1,
+      py::arg("threads") = 1, py::arg("policy_columns") = false,
       "Parse JSON Lines (or a sequence of JSON values) into columns with caps under a policy; threads <= 0 uses "
       "every hardware thread (the result does not depend on it)");
 

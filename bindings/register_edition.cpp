@@ -46,6 +46,16 @@ void register_edition(py::module_& m) {
                                return out;
                              })
       .def_property_readonly("lowest_category", [](const PyEdition& e) { return e.ptr->lowest_category; })
+      .def_property_readonly("acceptance_factors",
+                             [](const PyEdition& e) {
+                               // per finding severity: how findings lower an answer's acceptance (docs/editions.md)
+                               const auto& f = e.ptr->acceptance_factors;
+                               py::dict d;
+                               d["info"] = f.info;
+                               d["warning"] = f.warning;
+                               d["error"] = f.error;
+                               return d;
+                             })
       .def_property_readonly("count_points",
                              [](const PyEdition& e) {
                                // rate per counted innovation, cap on n, and the 2026-style gate (or None)

@@ -239,6 +239,7 @@ void register_scoring(py::module_& m) {
           d["supported_level"] = c.supported;
           d["checked"] = c.checked;
           d["has_error"] = c.has_error;
+          d["acceptance"] = c.acceptance;
           py::list fs;
           for (const auto& f : c.findings) {
             py::dict x;

@@ -82,8 +82,9 @@ void register_synth(py::module_& m) {
   m.def(
       "synth_columns",
       [](std::uint64_t seed, std::optional<std::size_t> innovations, std::optional<std::size_t> regions,
-         const py::object& edition, const std::string& profile) {
+         const py::object& edition, const std::string& profile, bool policy_columns) {
         inovasi::SynthOptions o = options(seed, innovations, regions, edition, profile);
+        o.policy_columns = policy_columns;
         inovasi::Columns c;
         {
           py::gil_scoped_release release;
@@ -92,8 +93,9 @@ void register_synth(py::module_& m) {
         return columns_to_dict(std::move(c));
       },
       py::arg("seed") = 2024, py::arg("innovations") = py::none(), py::arg("regions") = py::none(),
-      py::arg("edition") = py::none(), py::arg("profile") = "national",
-      "Synthetic columns (docs/synth.md): a dict of numpy arrays owning their memory");
+      py::arg("edition") = py::none(), py::arg("profile") = "national", py::arg("policy_columns") = true,
+      "Synthetic columns (docs/synth.md): a dict of numpy arrays owning their memory; policy_columns adds the schema "
+      "v2 evidence columns (caps of every policy, acceptance, ids, departments)");
 
   m.def(
       "synth_write_jsonl",

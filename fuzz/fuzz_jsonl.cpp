@@ -44,10 +44,24 @@ std::string columns_outcome(const inovasi::Columns& c) {
   for (const auto& v : c.names) s += v + "\x1f";
   for (const auto& v : c.provinces) s += v + "\x1f";
   s.append(c.types.begin(), c.types.end());
+  // Schema v2: ids, departments, raw values, clusters; the evidence columns of policy columns.
+  s.append(c.clusters.begin(), c.clusters.end());
+  for (const auto& v : c.innovation_ids) s += v + "\x1f";
+  for (const auto& v : c.departments) s += v + "\x1f";
+  for (auto v : c.department_index) s += std::to_string(v) + ",";
+  for (const auto* idx : {&c.government_value, &c.innovation_value})
+    for (auto v : *idx) s += std::to_string(v) + ",";
+  for (const auto* t : {&c.government_values, &c.innovation_values})
+    for (std::size_t i = 0; i < t->value.size(); ++i) s += t->value[i] + "\x1e" + t->basis[i] + "\x1f";
+  for (const auto* caps : {&c.government_supported_cap, &c.innovation_supported_cap, &c.government_assessor_cap,
+                           &c.innovation_assessor_cap})
+    s.append(caps->begin(), caps->end());
+  for (const auto* acc : {&c.government_acceptance, &c.innovation_acceptance})
+    for (auto v : *acc) s += std::to_string(v) + ",";
   return s;
 }
 
-std::string reference_columns(std::string_view text, const inovasi::ParseOptions& o) {
+std::string reference_columns(std::string_view text, const inovasi::ParseOptions& o, bool policy = false) {
   try {
     std::vector<inovasi::Submission> subs;
     inovasi::RecordReader reader(text, o);
@@ -57,15 +71,16 @@ std::string reference_columns(std::string_view text, const inovasi::ParseOptions
       subs.push_back(std::move(*r.submission));
     }
     if (subs.empty()) throw inovasi::InputError("", "no regions in the input", o.source);
-    return columns_outcome(inovasi::to_columns(subs));
+    return columns_outcome(policy ? inovasi::to_policy_columns(subs) : inovasi::to_columns(subs));
   } catch (const inovasi::InputError& e) {
     return std::string("error: ") + e.what() + " @" + e.pointer();
   }
 }
 
-std::string fast_columns(std::string_view text, const inovasi::ParseOptions& o, int threads) {
+std::string fast_columns(std::string_view text, const inovasi::ParseOptions& o, int threads, bool policy = false) {
   try {
-    return columns_outcome(inovasi::read_columns(text, o, inovasi::Policy::self_assessed, threads));
+    return columns_outcome(policy ? inovasi::read_policy_columns(text, o, threads)
+                                  : inovasi::read_columns(text, o, inovasi::Policy::self_assessed, threads));
   } catch (const inovasi::InputError& e) {
     return std::string("error: ") + e.what() + " @" + e.pointer();
   }
@@ -107,5 +122,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string want = reference_columns(text, o);
   for (int threads : {1, 3})
     if (fast_columns(text, o, threads) != want) __builtin_trap();  // fast ingest differs from the reader
+  // Policy columns (schema v2): the same on the fast path as from the reader's submissions.
+  const std::string want_policy = reference_columns(text, o, true);
+  if (fast_columns(text, o, knob % 2 ? 3 : 1, true) != want_policy) __builtin_trap();
   return 0;
 }

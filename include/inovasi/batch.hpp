@@ -18,6 +18,10 @@ namespace inovasi {
 // edition's eligibility rule excludes is stored as not_counted.
 enum : std::uint8_t { kNotCounted = 0, kSubmitted = 1, kRejected = 2 };
 
+// Region cluster bits of Columns::clusters (the format's fixed vocabulary).
+enum : std::uint8_t { kClusterTertinggal = 1, kClusterPerbatasan = 2, kClusterPapua = 4 };
+std::uint8_t cluster_bits(const std::vector<std::string>& clusters);  // unknown names are ignored
+
 // Non-owning view of columnar data. Matrices are row-major and C-contiguous:
 //   government_levels  regions × G      G = edition.government_rows.size(), edition row order
 //   innovation_levels  innovations × K  K = edition.innovation_rows.size()
@@ -58,9 +62,28 @@ struct Columns {
   // is computed for any claimed level. Empty when the columns carry no evidence.
   std::vector<std::uint8_t> government_supported_cap, innovation_supported_cap;
   std::vector<std::uint8_t> government_assessor_cap, innovation_assessor_cap;
+  // Schema v2, per answer (same shapes as the level matrices), filled with the v2 caps: the
+  // acceptance probability (AnswerCheck::acceptance) quantised by acceptance_q16: 65535 = 1.
+  std::vector<std::uint16_t> government_acceptance, innovation_acceptance;
+  // Schema v2, per answer: the raw `value` the input gave (and the basis it was read under, for
+  // a row with bases; "" otherwise), as an index into the aspect's value table, -1 = no value
+  // (a level given alone). Tables list the given values in answer order (row-major: region or
+  // innovation, then edition row), so a later pass can derive the levels under another edition
+  // with the same row keys. Filled by every producer; the generator gives levels only (all -1).
+  struct ValueTable {
+    std::vector<std::string> value, basis;
+  };
+  std::vector<std::int32_t> government_value, innovation_value;
+  ValueTable government_values, innovation_values;
+  // Schema v2, per innovation: its id, and its department as an index into `departments` (the
+  // distinct departments in order of first appearance; "" when none is given).
+  std::vector<std::string> innovation_ids;
+  std::vector<std::string> departments;
+  std::vector<std::uint32_t> department_index;
   // Region metadata, one entry per region.
   std::vector<std::string> codes, names, provinces;
   std::vector<std::uint8_t> types;  // RegionType values
+  std::vector<std::uint8_t> clusters;  // bits: kClusterTertinggal | kClusterPerbatasan | kClusterPapua
 
   ColumnsView view() const;
   // The view that scores `policy` from the v2 caps (no caps for self_assessed); throws
@@ -108,7 +131,8 @@ BatchResult score_batch(const ColumnsView& columns, int threads = 1);
 Columns to_columns(const std::vector<Submission>& submissions, Policy policy = Policy::self_assessed);
 
 // Policy columns (schema v2): claimed levels plus, per answer, the claim-independent caps of
-// every policy from one pre-validation of each submission (no v1 caps).
+// every policy and the acceptance from one pre-validation of each submission (no v1 caps).
+// Every form (to_columns too) carries ids, departments, raw values and clusters.
 Columns to_policy_columns(const std::vector<Submission>& submissions);
 
 }  // namespace inovasi

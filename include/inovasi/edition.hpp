@@ -127,6 +127,15 @@ struct CountGate {
   GateCounted counted = GateCounted::counted;
 };
 
+// How an answer's findings lower its acceptance probability (simulation, methodology §6):
+// the acceptance is the product, over the answer's evidence findings, of the factor of each
+// finding's severity. An edition without `acceptance_factors` derives nothing from findings
+// (every factor 1); the shipped editions carry the project's default, marked U.
+struct AcceptanceFactors {
+  double info = 1.0, warning = 1.0, error = 1.0;
+  double of(Severity s) const { return s == Severity::error ? error : s == Severity::warning ? warning : info; }
+};
+
 struct Eligibility {
   bool enabled = false;
   std::string applied_from, applied_to;  // ISO dates, inclusive
@@ -151,6 +160,7 @@ class Edition {
   MandatoryRule mandatory_rule = MandatoryRule::finding;
   std::vector<std::string> evidence_kinds;
   RevisionAs revision_counts_as = RevisionAs::rejected;
+  AcceptanceFactors acceptance_factors;
   Aspect aspects[2];
   std::vector<Row> rows;  // every row, display order
   std::vector<int> government_rows, innovation_rows;  // indices into rows

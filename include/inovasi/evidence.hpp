@@ -2,6 +2,7 @@
 // Pre-validation (methodology §6): every answer checked against its row's evidence rules gives
 // findings and the evidence-supported level. A failing document is a finding, never an input
 // error; the validation policies (score.hpp) turn claimed levels into validated ones from these.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -43,7 +44,17 @@ struct AnswerCheck {
   // when no item carries a verdict.
   int supported_cap = 0;
   int assessor_cap = 0;
+  // The probability that the answer survives validation (simulation): the answer's
+  // `acceptance` when given, else the product over `findings` (the evidence findings, before
+  // any region-level or policy finding is added) of the edition's acceptance factor of each
+  // finding's severity; 1 for an answer not given. acceptance_q16 (below) quantises it.
+  double acceptance = 1.0;
 };
+
+// The stored form of an acceptance probability p (columns, Parquet): round(p × 65535), halves
+// up, so 65535 is 1 and 0 is 0; within 1/131070 of p.
+std::uint16_t acceptance_q16(double p);
+inline constexpr std::uint16_t kAcceptanceOne = 65535;
 
 // One answer: `innovation` is an index into submission.innovations, or -1 with a government
 // row. `row` is an edition row index of the matching aspect (precondition, not re-checked).

@@ -27,6 +27,13 @@ Columns read_columns(std::string_view text, const ParseOptions& options, Policy 
 Columns read_columns(std::string_view text, const ParseOptions& options, Policy policy, int threads,
                      std::vector<std::int64_t>* lines);
 
+// Policy columns (schema v2) of every record: to_policy_columns of the submissions RecordReader
+// reads (claim-independent caps of every policy, acceptance, and what every form carries), with
+// read_columns' errors, threads and `lines`. Evidence is kept and checked, so it reads slower
+// than the self-assessed columns.
+Columns read_policy_columns(std::string_view text, const ParseOptions& options, int threads = 1,
+                            std::vector<std::int64_t>* lines = nullptr);
+
 // The baseline read_columns is measured against (benchmarks only): Boost.JSON's DOM parser,
 // boost::json::parse, on every line of `text`, over `threads` line-aligned parts at once,
 // keeping nothing. Returns the number of lines that hold a JSON object; throws on a syntax error.

@@ -101,8 +101,8 @@ class ScenarioBase {
   // Pre-validates every submission once (they must share one edition).
   explicit ScenarioBase(const std::vector<Submission>& submissions);
   // From policy columns (to_policy_columns, or a generator's). Innovation ids are optional
-  // (ids[j] for innovation j of the data, in column order); without them, changes name
-  // innovations by index only.
+  // (ids[j] for innovation j of the data, in column order); without them the columns' own
+  // innovation_ids (schema v2) serve, and columns without ids name innovations by index only.
   explicit ScenarioBase(Columns policy_columns, std::vector<std::string> innovation_ids = {});
   ~ScenarioBase();
   ScenarioBase(ScenarioBase&&) noexcept = default;

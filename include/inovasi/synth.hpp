@@ -23,6 +23,11 @@ struct SynthOptions {
   // (552 × target / 31,719, at most 20,000). Beyond 552 the national layout repeats with a
   // suffix on codes and names ("11.01-2").
   std::size_t regions = 0;
+  // generate_columns: also fill the schema v2 policy columns (the claim-independent caps and
+  // acceptance of every answer as check_answer() gives them for the evidence write_jsonl()
+  // emits, innovation ids, departments). Off, the columns hold levels, v1 caps and region
+  // metadata only (large runs where memory counts).
+  bool policy_columns = true;
 };
 
 // Columns of the generated regions (drafts included as kNotCounted). Caps hold the

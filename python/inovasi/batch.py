@@ -7,7 +7,14 @@ The layout (docs/batch.md)::
     region_offsets     int64  (regions + 1,)     region r owns innovations offsets[r]:offsets[r+1]
     status             uint8  (innovations,)     0 not counted (draft, ineligible), 1 submitted, 2 rejected
     affairs            uint64 (innovations,)     bit i: covers the edition gate's i-th affair (optional)
-    government_caps, innovation_caps             validated level = min(level, cap) (optional)
+    government_caps, innovation_caps             v1: validated level = min(level, cap) (optional, superseded)
+
+Schema v2 (docs/batch.md) adds, per answer, the claim-independent caps of every policy
+(``*_supported_cap``, ``*_assessor_cap``, uint8) and the acceptance probability
+(``*_acceptance``, uint16, 65535 = 1) — filled by ``columns(..., evidence=True)``, the
+generator and Parquet v2 — and, in every form, raw values (``*_value`` int32 indices into
+``*_values``, -1 = none), ``innovation_ids``, ``departments`` + ``department_index`` (uint32)
+and ``clusters`` (uint8 bits, :data:`CLUSTER_BITS`).
 
 Arrays are read in place when dtype and layout match; otherwise a TypeError/ValueError says
 what to pass. Nothing is converted silently. Results are identical to ``inovasi.score`` for
@@ -25,9 +32,11 @@ from . import _core
 from ._api import Edition, _utf8, edition as _edition, is_json_text, thread_count
 from ._text import printable
 
-__all__ = ["columns", "score_arrays", "score_columns", "frame", "rank", "competition_ranks", "REGION_TYPES"]
+__all__ = ["columns", "load_parquet", "score_arrays", "score_columns", "frame", "rank", "competition_ranks", "REGION_TYPES"]
 
 REGION_TYPES = ("province", "kabupaten", "kota")  # values of the `types` column
+CLUSTER_BITS = {"tertinggal": 1, "perbatasan": 2, "papua": 4}  # bits of the `clusters` column
+POLICIES = ("self_assessed", "supported", "strict", "assessor")
 
 PathLike = Union[str, os.PathLike]
 
@@ -48,7 +57,7 @@ def _read(source: Union[PathLike, bytes, str]) -> tuple[bytes, str]:
 
 
 def columns(source: Union[PathLike, bytes, str, Sequence[PathLike]], edition: Union[str, Edition, None] = None,
-            policy: str = "self_assessed", threads: int = 1) -> dict:
+            policy: str = "self_assessed", threads: int = 1, evidence: bool = False) -> dict:
     """Columns of the regions in JSON text, bytes or one or more files (JSON Lines, or JSON
     values one after another).
 
@@ -58,9 +67,24 @@ def columns(source: Union[PathLike, bytes, str, Sequence[PathLike]], edition: Un
     memory, no copy) plus ``edition``, ``codes``, ``names``, ``provinces`` and ``types``.
     ``threads`` reads parts of the input at once (<= 0: every hardware thread); the columns,
     and the error of a bad input (its first bad record), do not depend on it.
+
+    ``evidence=True`` gives policy columns (schema v2): every answer's evidence is kept and
+    checked, and the claim-independent caps of every policy and the acceptance are filled, so
+    :func:`score_columns` scores any ``policy`` from them (``policy`` must then stay
+    ``self_assessed``). A Parquet v2 data set (a directory, or its ``regions.parquet``) is
+    read by :func:`load_parquet`; its columns are policy columns.
     """
+    if _is_parquet(source):
+        if policy != "self_assessed":
+            raise ValueError("a Parquet v2 data set holds policy columns: score a policy with "
+                             "score_columns(cols, policy=...), not columns(..., policy=...)")
+        return load_parquet(source, edition=edition)
     ed = _edition(edition) if edition is not None else None
     policy = _utf8(policy, "policy")
+    if evidence and policy != "self_assessed":
+        raise ValueError("evidence=True gives the caps of every policy: leave policy at self_assessed and "
+                         "pass the policy to score_columns")
+    evidence = bool(evidence)
     threads = thread_count(threads)
     sources = list(source) if isinstance(source, (list, tuple)) else [source]
     if len(sources) == 1 and isinstance(sources[0], (str, os.PathLike)) and not (
@@ -71,10 +95,10 @@ def columns(source: Union[PathLike, bytes, str, Sequence[PathLike]], edition: Un
         with open(path, "rb") as f:
             mapped = _mapped(f)
             if mapped is None:
-                cols = _core.columns_from_text(f.read(), ed, policy, name, threads)
+                cols = _core.columns_from_text(f.read(), ed, policy, name, threads, evidence)
             else:
                 with mapped:
-                    cols = _core.columns_from_text(mapped, ed, policy, name, threads)
+                    cols = _core.columns_from_text(mapped, ed, policy, name, threads, evidence)
         cols["files"] = [name]
         cols["file_of"] = np.zeros(len(cols["lines"]), dtype=np.int32)
         return cols
@@ -83,13 +107,40 @@ def columns(source: Union[PathLike, bytes, str, Sequence[PathLike]], edition: Un
     # line after file k-1's last: `lines` (the record's line in the joined text) maps back to
     # FILE:LINE, kept as `files`, `file_of` (index into files) and `lines` (within the file).
     data = b"\n".join(p[0] for p in parts)
-    cols = _core.columns_from_text(data, ed, policy, ", ".join(p[1] for p in parts), threads)
+    cols = _core.columns_from_text(data, ed, policy, ", ".join(p[1] for p in parts), threads, evidence)
     starts = np.cumsum([1] + [p[0].count(b"\n") + 1 for p in parts[:-1]], dtype=np.int64)
     file_of = np.searchsorted(starts, cols["lines"], side="right") - 1
     cols["files"] = [p[1] for p in parts]
     cols["file_of"] = file_of.astype(np.int32)
     cols["lines"] = cols["lines"] - starts[file_of] + 1
     return cols
+
+
+def _is_parquet(source) -> bool:
+    """A Parquet data set: a directory, or a path ending in .parquet."""
+    if isinstance(source, (list, tuple)):
+        return len(source) == 1 and _is_parquet(source[0])
+    if isinstance(source, str) and is_json_text(source):
+        return False
+    if not isinstance(source, (str, os.PathLike)):
+        return False
+    path = os.fspath(source)
+    return os.path.isdir(path) or os.fsdecode(path).endswith(".parquet")
+
+
+def load_parquet(path: Union[PathLike, Sequence[PathLike]], edition: Union[str, Edition, None] = None) -> dict:
+    """Policy columns (schema v2) of a Parquet v2 data set (``inovasi.synth.write_parquet``):
+    a directory holding ``regions.parquet`` and ``innovations.parquet``, or either file. Read
+    column by column (arrow to numpy, no per-answer Python loop) and validated: a missing
+    column, a wrong type or a value out of range is an ``inovasi.InputError`` naming the file,
+    the column and the first bad row. Parquet v1 files are refused (regenerate them)."""
+    from . import _parquet
+
+    if isinstance(path, (list, tuple)):
+        if len(path) != 1:
+            raise ValueError("load_parquet reads one data set (a directory or one of its files)")
+        path = path[0]
+    return _parquet.load(path, edition)
 
 
 def _mapped(f):
@@ -110,20 +161,39 @@ def _mapped(f):
 def score_arrays(edition: Union[str, Edition], government_levels: np.ndarray, innovation_levels: np.ndarray,
                  region_offsets: np.ndarray, status: np.ndarray, affairs: Optional[np.ndarray] = None,
                  government_caps: Optional[np.ndarray] = None, innovation_caps: Optional[np.ndarray] = None,
-                 threads: int = 1) -> dict:
+                 threads: int = 1, cap_rule: str = "at_most") -> dict:
     """Score columnar arrays; returns per-region arrays: ``iid_h`` (int64 hundredths),
     ``category`` (uint8 index into the edition's categories; len = lowest), ``government_h``,
     ``innovation_sum_h``, ``count_h`` (int64 hundredths), ``counted``, ``divisor`` (int32).
     The GIL is released while scoring; ``threads`` <= 0 uses every hardware thread, and more
     than ``inovasi._core.max_threads()`` (4 per hardware thread) are capped there. Every array
     is held for the call (a buffer export and a weak reference), so another thread cannot
-    resize one under the kernel: its ``resize`` raises ValueError instead."""
+    resize one under the kernel: its ``resize`` raises ValueError instead. ``cap_rule``:
+    ``at_most`` keeps min(level, cap); ``all_or_nothing`` (the strict policy) keeps a level not
+    above its cap and gives level 0 otherwise."""
     return _core.score_arrays(_edition(edition), government_levels, innovation_levels, region_offsets, status,
-                              affairs, government_caps, innovation_caps, thread_count(threads))
+                              affairs, government_caps, innovation_caps, thread_count(threads), cap_rule)
 
 
-def score_columns(cols: Mapping[str, Any], threads: int = 1, use_caps: bool = True) -> dict:
-    """Score a columns dict (from :func:`columns` or ``inovasi.synth.generate``)."""
+def score_columns(cols: Mapping[str, Any], threads: int = 1, use_caps: bool = True,
+                  policy: Optional[str] = None) -> dict:
+    """Score a columns dict (from :func:`columns`, :func:`load_parquet` or
+    ``inovasi.synth.generate``). With ``policy``, policy columns (schema v2) are scored under it
+    from their claim-independent caps; otherwise the v1 caps, if any, apply (``use_caps``)."""
+    if policy is not None:
+        if policy not in POLICIES:
+            raise ValueError(f"policy must be one of {', '.join(POLICIES)}, not {policy!r}")
+        if policy == "self_assessed":
+            gov = inv = None
+        else:
+            if not cols.get("policy_caps"):
+                raise ValueError(f"these columns carry no evidence caps, so the {policy} policy cannot be "
+                                 "computed from them (read them with columns(..., evidence=True), or Parquet v2)")
+            which = "assessor" if policy == "assessor" else "supported"
+            gov, inv = cols[f"government_{which}_cap"], cols[f"innovation_{which}_cap"]
+        return score_arrays(cols["edition"], cols["government_levels"], cols["innovation_levels"],
+                            cols["region_offsets"], cols["status"], cols.get("affairs"), gov, inv, threads,
+                            "all_or_nothing" if policy == "strict" else "at_most")
     return score_arrays(cols["edition"], cols["government_levels"], cols["innovation_levels"],
                         cols["region_offsets"], cols["status"], cols.get("affairs"),
                         cols.get("government_caps") if use_caps else None,

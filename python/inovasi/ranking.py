@@ -32,9 +32,19 @@ def ranked_table(files: Sequence[str], edition: Optional[str] = None, policy: st
     if not files:
         from . import synth
         files = [str(synth.national_dataset())]
-    cols = batch.columns(list(files), edition=edition, policy=policy, threads=threads)
-    _refuse_duplicates(cols)
-    result = batch.score_columns(cols, threads=threads)
+    if len(files) == 1 and batch._is_parquet(files[0]):
+        # Parquet v2: policy columns, scored under the policy from their claim-independent caps.
+        cols = batch.load_parquet(files[0], edition=edition)
+        _refuse_duplicates(cols)
+        result = batch.score_columns(cols, threads=threads, policy=policy)
+    else:
+        if any(batch._is_parquet(f) for f in files):
+            from ._api import _input_error
+            raise _input_error(None, "a Parquet data set is ranked on its own (one directory or file), "
+                               "not beside other files")
+        cols = batch.columns(list(files), edition=edition, policy=policy, threads=threads)
+        _refuse_duplicates(cols)
+        result = batch.score_columns(cols, threads=threads)
     labels = batch.category_labels(cols["edition"])
     types = cols["types"]
     eligible = result["category"] != len(labels) - 1
@@ -134,7 +144,8 @@ def add_parser(sub) -> None:
     p = sub.add_parser("rank", help="score many regions (batch engine) and rank them by type",
                        description=__doc__.split("\n\n")[0])
     p.add_argument("files", nargs="*", metavar="FILE",
-                   help="JSON Lines or JSON files (default: the bundled national dataset)")
+                   help="JSON Lines or JSON files, or one Parquet v2 data set (a directory from `inovasi synth "
+                        "--format parquet`; default: the bundled national dataset)")
     from .cli import integer, nonempty
 
     p.add_argument("--edition", type=nonempty, help="score every record under this edition (name or path)")

@@ -6,7 +6,7 @@
     cols = synth.generate(seed=2024)                  # 552 regions, ~31.7k innovations, numpy arrays
     big = synth.generate(innovations=1_000_000)       # 17,403 regions, in memory, ~1 s
     synth.write_jsonl("national.jsonl")               # the same regions as submissions (docs/submission.schema.json)
-    synth.write_parquet("national-parquet")           # regions.parquet + innovations.parquet
+    synth.write_parquet("national-parquet")           # Parquet v2: regions.parquet + innovations.parquet
     path = synth.national_dataset()                   # the bundled dataset, verified by checksum
 
 The generator is C++ (``inovasi._core``); arrays own the generated memory (no copy).
@@ -58,18 +58,23 @@ def _edition_arg(edition: Any) -> Any:
 
 
 def generate(seed: int = 2024, innovations: Optional[int] = None, edition: Any = "iid-2023",
-             regions: Optional[int] = None, profile: str = "national") -> dict:
+             regions: Optional[int] = None, profile: str = "national", evidence: bool = True) -> dict:
     """Columns of a synthetic dataset: a dict of numpy arrays that own their memory.
 
     Keys: ``government_levels`` (R×G uint8), ``innovation_levels`` (N×K uint8),
     ``region_offsets`` (R+1 int64), ``status`` (N uint8, :data:`STATUS_CODES`), ``affairs``
     (N uint64, bits of the edition's affairs gate), ``government_caps`` and ``innovation_caps``
     (evidence-supported caps, same shapes), ``types`` (R uint8, :data:`REGION_TYPES`),
-    ``codes``, ``names``, ``provinces`` (lists of str) and ``edition`` (an ``inovasi.Edition``).
+    ``codes``, ``names``, ``provinces`` (lists of str) and ``edition`` (an ``inovasi.Edition``),
+    and the schema v2 policy columns (docs/batch.md: ``*_supported_cap``, ``*_assessor_cap``,
+    ``*_acceptance``, ``innovation_ids``, ``departments``, ``department_index``, ``clusters``,
+    raw values, none given).
     ``innovations`` is the number of counted (submitted + rejected) innovations; None = the
-    profile's 31,719. Drafts come on top.
+    profile's 31,719. Drafts come on top. ``evidence=False`` leaves the v2 evidence columns
+    (caps of every policy, acceptance, ids, departments) out: a tenth of the memory for a
+    nominal benchmark of millions of innovations.
     """
-    return _core.synth_columns(seed_bits(seed), innovations, regions, _edition_arg(edition), profile)
+    return _core.synth_columns(seed_bits(seed), innovations, regions, _edition_arg(edition), profile, bool(evidence))
 
 
 SEED_MIN, SEED_MAX = -(1 << 63), (1 << 64) - 1
@@ -106,57 +111,26 @@ def _row_keys(edition: Any) -> tuple[list[str], list[str]]:
 
 def write_parquet(path: PathLike, seed: int = 2024, innovations: Optional[int] = None, edition: Any = "iid-2023",
                   regions: Optional[int] = None, profile: str = "national") -> pathlib.Path:
-    """Write the dataset as two Parquet files in the directory ``path`` (schema in docs/synth.md).
+    """Write the dataset as a Parquet v2 data set: two files in the directory ``path``
+    (schema in docs/synth.md), the policy columns of :func:`generate`.
 
-    ``regions.parquet``: one row per region (region, code, name, type, province,
-    innovation_start, innovation_end, ``spd_<key>`` and ``spd_cap_<key>`` per government row).
-    ``innovations.parquet``: one row per innovation (region, code, status, affairs,
-    ``sid_<key>`` and ``sid_cap_<key>`` per innovation row). Both carry the generator's
-    parameters (seed, profile, edition) in their schema metadata. Each file is written to a
-    temporary name and renamed into place.
+    ``regions.parquet``: one row per region (region, code, name, type, province, clusters,
+    innovation_start, innovation_end and, per government row key K, ``spd_K``,
+    ``spd_supported_cap_K``, ``spd_assessor_cap_K``, ``spd_acceptance_K``, ``spd_value_K``,
+    ``spd_basis_K``). ``innovations.parquet``: one row per innovation (region, id, department,
+    status, affairs and the same ``sid_*_K`` per innovation row). Both carry
+    ``inovasi.columns`` ({"schema": 2, "edition"}) and the generator's parameters
+    (``inovasi.synth``) in their schema metadata. Each file is written to a temporary name and
+    renamed into place. ``inovasi.batch.load_parquet`` reads it back.
     """
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    from . import _parquet
 
     cols = generate(seed, innovations, edition, regions, profile)
-    gov_keys, inv_keys = _row_keys(_edition_arg(edition))
-    offsets = cols["region_offsets"]
-    R, N = len(cols["codes"]), int(offsets[-1])
+    R = len(cols["codes"])
     meta = {b"inovasi.synth": json.dumps({"seed": seed_bits(seed), "profile": profile, "edition": cols["edition"].name,
                                           "innovations": innovations, "regions": R}).encode()}
-    types = np.asarray(REGION_TYPES, dtype=object)[cols["types"]]
-    reg = {
-        "region": pa.array(np.arange(R, dtype=np.int32)),
-        "code": pa.array(cols["codes"], pa.string()),
-        "name": pa.array(cols["names"], pa.string()),
-        "type": pa.array(types, pa.string()).dictionary_encode(),
-        "province": pa.array(cols["provinces"], pa.string()).dictionary_encode(),
-        "innovation_start": pa.array(offsets[:-1]),
-        "innovation_end": pa.array(offsets[1:]),
-    }
-    for g, key in enumerate(gov_keys):
-        reg[f"spd_{key}"] = pa.array(cols["government_levels"][:, g])
-    for g, key in enumerate(gov_keys):
-        reg[f"spd_cap_{key}"] = pa.array(cols["government_caps"][:, g])
-    region_of = np.repeat(np.arange(R, dtype=np.int32), np.diff(offsets))
-    inv = {
-        "region": pa.array(region_of),
-        "code": pa.DictionaryArray.from_arrays(pa.array(region_of), pa.array(cols["codes"], pa.string())),
-        "status": pa.array(cols["status"]),
-        "affairs": pa.array(cols["affairs"]),
-    }
-    for k, key in enumerate(inv_keys):
-        inv[f"sid_{key}"] = pa.array(cols["innovation_levels"][:, k])
-    for k, key in enumerate(inv_keys):
-        inv[f"sid_cap_{key}"] = pa.array(cols["innovation_caps"][:, k])
-    assert len(region_of) == N
     out = pathlib.Path(path)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, table in (("regions.parquet", pa.table(reg).replace_schema_metadata(meta)),
-                        ("innovations.parquet", pa.table(inv).replace_schema_metadata(meta))):
-        with _files.replaced_atomically(out / name) as tmp:
-            pq.write_table(table, tmp)
+    _parquet.write(cols, out, meta, _files.replaced_atomically)
     return out
 
 

@@ -6,6 +6,7 @@
 #include <numeric>
 #include <bit>
 #include <cstring>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -26,6 +27,13 @@ static_assert(kNotCounted == static_cast<std::uint8_t>(detail::Standing::not_cou
               kSubmitted == static_cast<std::uint8_t>(detail::Standing::submitted) &&
               kRejected == static_cast<std::uint8_t>(detail::Standing::rejected));
 static_assert(kMaxLevel <= 255 && kMaxGateAffairs <= 64, "uint8 levels, one 64-bit affairs mask per innovation");
+
+std::uint8_t cluster_bits(const std::vector<std::string>& clusters) {
+  std::uint8_t bits = 0;
+  for (const auto& c : clusters)
+    bits |= c == "tertinggal" ? kClusterTertinggal : c == "perbatasan" ? kClusterPerbatasan : c == "papua" ? kClusterPapua : 0;
+  return bits;
+}
 
 ColumnsView Columns::view() const {
   ColumnsView v;
@@ -637,8 +645,16 @@ BatchResult score_batch(const ColumnsView& c, int threads) {
 
 namespace {
 
-// The columns every form shares (levels, status, affairs, offsets, region metadata); `caps`
-// adds a region's caps, if the form has any.
+// The raw value of an answer, into its aspect's table (-1: none given).
+std::int32_t value_of(const Answer& a, Columns::ValueTable& t) {
+  if (!a.has_value) return -1;
+  t.value.push_back(a.value_text);
+  t.basis.push_back(a.basis);
+  return static_cast<std::int32_t>(t.value.size() - 1);
+}
+
+// The columns every form shares (levels, status, affairs, offsets, ids, departments, raw
+// values, region metadata); `caps` adds a region's caps, if the form has any.
 template <class Caps>
 Columns build_columns(const std::vector<Submission>& subs, Caps&& caps) {
   Columns c;
@@ -651,20 +667,31 @@ Columns build_columns(const std::vector<Submission>& subs, Caps&& caps) {
   for (const auto& s : subs) total += s.innovations.size();
   c.government_levels.reserve(c.regions * G);
   c.innovation_levels.reserve(total * K);
+  c.government_value.reserve(c.regions * G);
+  c.innovation_value.reserve(total * K);
   c.status.reserve(total);
   c.affairs.reserve(total);
+  c.innovation_ids.reserve(total);
+  c.department_index.reserve(total);
+  std::map<std::string, std::uint32_t, std::less<>> department_of;
   for (std::size_t i = 0; i < subs.size(); ++i) {
     const Submission& sub = subs[i];
     if (sub.edition.get() != c.edition.get() && sub.edition->name != ed.name)
       throw InputError("/" + std::to_string(i) + "/edition",
                        "region " + sub.region.code + " is under " + sub.edition->name + ", not " + ed.name +
                            ": columns hold one edition");
-    for (std::size_t k = 0; k < G; ++k)
-      c.government_levels.push_back(static_cast<std::uint8_t>(sub.government[ed.government_rows[k]].level));
+    for (std::size_t k = 0; k < G; ++k) {
+      const Answer& a = sub.government[ed.government_rows[k]];
+      c.government_levels.push_back(static_cast<std::uint8_t>(a.level));
+      c.government_value.push_back(value_of(a, c.government_values));
+    }
     for (std::size_t j = 0; j < sub.innovations.size(); ++j) {
       const Innovation& inv = sub.innovations[j];
-      for (std::size_t k = 0; k < K; ++k)
-        c.innovation_levels.push_back(static_cast<std::uint8_t>(inv.answers[ed.innovation_rows[k]].level));
+      for (std::size_t k = 0; k < K; ++k) {
+        const Answer& a = inv.answers[ed.innovation_rows[k]];
+        c.innovation_levels.push_back(static_cast<std::uint8_t>(a.level));
+        c.innovation_value.push_back(value_of(a, c.innovation_values));
+      }
       c.status.push_back(static_cast<std::uint8_t>(detail::standing(ed, inv)));
       std::uint64_t bits = 0;
       if (ed.gate)
@@ -672,6 +699,10 @@ Columns build_columns(const std::vector<Submission>& subs, Caps&& caps) {
           if (std::find(inv.affairs.begin(), inv.affairs.end(), ed.gate->affairs[g]) != inv.affairs.end())
             bits |= 1ull << g;
       c.affairs.push_back(bits);
+      c.innovation_ids.push_back(inv.id);
+      auto [at, fresh] = department_of.try_emplace(inv.department, static_cast<std::uint32_t>(c.departments.size()));
+      if (fresh) c.departments.push_back(inv.department);
+      c.department_index.push_back(at->second);
     }
     caps(c, sub);
     c.innovations += sub.innovations.size();
@@ -680,7 +711,11 @@ Columns build_columns(const std::vector<Submission>& subs, Caps&& caps) {
     c.names.push_back(sub.region.name);
     c.provinces.push_back(sub.region.province);
     c.types.push_back(static_cast<std::uint8_t>(sub.region.type));
+    c.clusters.push_back(cluster_bits(sub.region.clusters));
   }
+  // No value given anywhere in an aspect: its index stays empty (every entry would be -1).
+  if (c.government_values.value.empty()) c.government_value.clear();
+  if (c.innovation_values.value.empty()) c.innovation_value.clear();
   return c;
 }
 
@@ -705,6 +740,7 @@ Columns to_policy_columns(const std::vector<Submission>& subs) {
       const AnswerCheck chk = check_answer(sub, -1, idx);
       c.government_supported_cap.push_back(static_cast<std::uint8_t>(chk.supported_cap));
       c.government_assessor_cap.push_back(static_cast<std::uint8_t>(chk.assessor_cap));
+      c.government_acceptance.push_back(acceptance_q16(chk.acceptance));
     }
     for (std::size_t j = 0; j < sub.innovations.size(); ++j)
       for (int idx : ed.innovation_rows) {
@@ -713,6 +749,7 @@ Columns to_policy_columns(const std::vector<Submission>& subs) {
         const AnswerCheck chk = check_answer(sub, static_cast<int>(j), idx);
         c.innovation_supported_cap.push_back(static_cast<std::uint8_t>(chk.supported_cap));
         c.innovation_assessor_cap.push_back(static_cast<std::uint8_t>(chk.assessor_cap));
+        c.innovation_acceptance.push_back(acceptance_q16(chk.acceptance));
       }
   });
   cols.policy_caps = true;

@@ -65,6 +65,8 @@ ScenarioBase::ScenarioBase(const std::vector<Submission>& submissions) : cols_(t
 ScenarioBase::ScenarioBase(Columns policy_columns, std::vector<std::string> innovation_ids)
     : cols_(std::move(policy_columns)), ids_(std::move(innovation_ids)) {
   if (!cols_.edition) throw InputError("/edition", "no edition given");
+  // Columns v2 carry their ids: given none, the base names innovations by them.
+  if (ids_.empty() && cols_.innovation_ids.size() == cols_.innovations) ids_ = cols_.innovation_ids;
   if (!ids_.empty() && ids_.size() != cols_.innovations)
     throw InputError("/innovation_ids", std::to_string(ids_.size()) + " innovation ids for " +
                                             std::to_string(cols_.innovations) + " innovations");

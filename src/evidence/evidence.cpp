@@ -4,6 +4,7 @@
 #include "inovasi/evidence.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "model/relative_year.hpp"
@@ -278,9 +279,38 @@ void set_assessor_cap(const Edition& ed, const Answer& a, AnswerCheck& out) {
   out.assessor_cap = !v.any ? out.supported_cap : !v.any_accepted ? ed.level_min : v.any_cap ? v.cap : ed.level_max;
 }
 
+AnswerCheck check_answer_findings(const Submission& sub, int innovation, int row_index);
+
 }  // namespace
 
+std::uint16_t acceptance_q16(double p) {
+  if (!(p > 0)) return 0;
+  if (p >= 1) return kAcceptanceOne;
+  return static_cast<std::uint16_t>(std::floor(p * 65535.0 + 0.5));
+}
+
 AnswerCheck check_answer(const Submission& sub, int innovation, int row_index) {
+  AnswerCheck out = check_answer_findings(sub, innovation, row_index);
+  const Edition& ed = *sub.edition;
+  const Answer& a = innovation >= 0 ? sub.innovations[innovation].answers[row_index] : sub.government[row_index];
+  if (a.acceptance) {
+    out.acceptance = *a.acceptance;
+  } else if (!a.present && a.evidence.empty()) {
+    out.acceptance = 1.0;  // nothing given, nothing to lose
+  } else {
+    // Errors, then warnings, then infos: a fixed order of multiplication, the same on every platform.
+    double p = 1.0;
+    for (Severity sev : {Severity::error, Severity::warning, Severity::info})
+      for (const Finding& f : out.findings)
+        if (f.severity == sev) p *= ed.acceptance_factors.of(sev);
+    out.acceptance = p;
+  }
+  return out;
+}
+
+namespace {
+
+AnswerCheck check_answer_findings(const Submission& sub, int innovation, int row_index) {
   const Edition& ed = *sub.edition;
   const Row& row = ed.rows[row_index];
   const Innovation* inv = innovation >= 0 ? &sub.innovations[innovation] : nullptr;
@@ -359,6 +389,8 @@ AnswerCheck check_answer(const Submission& sub, int innovation, int row_index) {
   }
   return out;
 }
+
+}  // namespace
 
 Verdicts read_verdicts(const Answer& a, const Edition& ed) {
   Verdicts v;

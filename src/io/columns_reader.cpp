@@ -12,6 +12,7 @@
 #include <cstring>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "io/flat_json.hpp"
 #include "io/json_dom.hpp"
@@ -26,22 +27,65 @@ using detail::FNode;
 
 std::string source_name(const ParseOptions& o) { return o.source.empty() ? std::string("<input>") : o.source; }
 
-void append(Columns& into, Columns&& one) {
+// `departments` indexes into.departments (kept by the caller across appends: a lookup per
+// department, not a scan of the table).
+using DepartmentIndex = std::unordered_map<std::string, std::uint32_t>;
+
+void append(Columns& into, Columns&& one, DepartmentIndex& departments) {
   if (!into.edition) {
     into = std::move(one);
+    departments.clear();
+    for (std::size_t d = 0; d < into.departments.size(); ++d)
+      departments.emplace(into.departments[d], static_cast<std::uint32_t>(d));
     return;
   }
-  auto cat = [](auto& a, auto& b) { a.insert(a.end(), b.begin(), b.end()); };
+  auto cat = [](auto& a, auto& b) { a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end())); };
   cat(into.government_levels, one.government_levels);
   cat(into.innovation_levels, one.innovation_levels);
   cat(into.status, one.status);
   cat(into.affairs, one.affairs);
+  cat(into.government_caps, one.government_caps);
+  cat(into.innovation_caps, one.innovation_caps);
+  cat(into.government_supported_cap, one.government_supported_cap);
+  cat(into.innovation_supported_cap, one.innovation_supported_cap);
+  cat(into.government_assessor_cap, one.government_assessor_cap);
+  cat(into.innovation_assessor_cap, one.innovation_assessor_cap);
+  cat(into.government_acceptance, one.government_acceptance);
+  cat(into.innovation_acceptance, one.innovation_acceptance);
+  // Value indices move by the rows of the tables before them; departments are renumbered into
+  // the table of the whole (first appearance, as a single pass would number them).
+  std::size_t into_answers = 0, one_answers = 0;
+  auto values = [&](std::vector<std::int32_t>& idx, Columns::ValueTable& t, std::vector<std::int32_t>& oidx,
+                    Columns::ValueTable& ot) {
+    // An empty index means no value given (every entry -1): filled out when the other side has one.
+    if (idx.empty() && oidx.empty()) return;
+    if (idx.empty()) idx.assign(into_answers, -1);
+    const auto base = static_cast<std::int32_t>(t.value.size());
+    if (oidx.empty()) idx.resize(idx.size() + one_answers, -1);
+    for (auto v : oidx) idx.push_back(v < 0 ? v : v + base);
+    cat(t.value, ot.value);
+    cat(t.basis, ot.basis);
+  };
+  const std::size_t G = into.edition->government_rows.size(), K = into.edition->innovation_rows.size();
+  into_answers = into.regions * G, one_answers = one.regions * G;
+  values(into.government_value, into.government_values, one.government_value, one.government_values);
+  into_answers = into.innovations * K, one_answers = one.innovations * K;
+  values(into.innovation_value, into.innovation_values, one.innovation_value, one.innovation_values);
+  cat(into.innovation_ids, one.innovation_ids);
+  std::vector<std::uint32_t> remap(one.departments.size());
+  for (std::size_t d = 0; d < one.departments.size(); ++d) {
+    auto [it, fresh] = departments.try_emplace(one.departments[d], static_cast<std::uint32_t>(into.departments.size()));
+    if (fresh) into.departments.push_back(std::move(one.departments[d]));
+    remap[d] = it->second;
+  }
+  for (auto d : one.department_index) into.department_index.push_back(remap[d]);
   const auto base = static_cast<std::int64_t>(into.innovations);
   for (std::size_t r = 1; r < one.region_offsets.size(); ++r) into.region_offsets.push_back(base + one.region_offsets[r]);
-  for (auto& s : one.codes) into.codes.push_back(std::move(s));
-  for (auto& s : one.names) into.names.push_back(std::move(s));
-  for (auto& s : one.provinces) into.provinces.push_back(std::move(s));
+  cat(into.codes, one.codes);
+  cat(into.names, one.names);
+  cat(into.provinces, one.provinces);
   cat(into.types, one.types);
+  cat(into.clusters, one.clusters);
   into.regions += one.regions;
   into.innovations += one.innovations;
 }
@@ -56,13 +100,15 @@ struct Part {
   std::size_t stop = 0;      // where reading stopped: after the last record, whitespace skipped
   bool bad = false;          // stopped at a bad record that starts at `stop`
   bool mixed = false;        // holds a record under another edition than its first
+  DepartmentIndex departments;  // of `columns`
 };
 
 class Worker {
  public:
-  Worker(std::string_view text, const ParseOptions& options)
+  // `evidence`: keep every answer's evidence and build policy columns (to_policy_columns).
+  Worker(std::string_view text, const ParseOptions& options, bool evidence)
       : text_(text), options_(options), limits_{options.limits.max_depth, options.limits.max_document_bytes},
-        scratch_(1) {}
+        scratch_(1), evidence_(evidence) {}
 
   // One record at `pos` (not whitespace): its submission, in scratch, and the position after
   // it; or nothing, with `error` set when asked for (line and column of the record given).
@@ -71,7 +117,7 @@ class Worker {
     std::size_t consumed = 0;
     if (const FNode* root = flat_.read(text_, pos, limits_, consumed)) {
       try {
-        detail::build_submission(*root, options_, scratch_[0], true);
+        detail::build_submission(*root, options_, scratch_[0], !evidence_);
         next = pos + consumed;
         from_reference_ = false;
         return true;
@@ -113,8 +159,9 @@ class Worker {
       if (part.columns.edition && !same_edition(part.columns.edition, s.edition)) part.mixed = true;
       if (!part.mixed) {
         part.starts.push_back(pos);
-        if (from_reference_) append(part.columns, to_columns(std::vector<Submission>{reference_}));
-        else append(part.columns, to_columns(scratch_));
+        const std::vector<Submission> one_ref = from_reference_ ? std::vector<Submission>{reference_} : std::vector<Submission>{};
+        const std::vector<Submission>& subs = from_reference_ ? one_ref : scratch_;
+        append(part.columns, evidence_ ? to_policy_columns(subs) : to_columns(subs), part.departments);
       }
       pos = next;
     }
@@ -129,6 +176,7 @@ class Worker {
   std::vector<Submission> scratch_;  // to_columns takes a vector: one reused submission
   Submission reference_;
   bool from_reference_ = false;
+  bool evidence_ = false;
 };
 
 // Line and line start of byte `pos`, as RecordReader counts them.
@@ -146,7 +194,7 @@ RecordReader::Position position_of(std::string_view text, std::size_t pos) {
 }
 
 Columns reference_columns(std::string_view text, const ParseOptions& options, Policy policy,
-                          std::vector<std::int64_t>* lines) {
+                          std::vector<std::int64_t>* lines, bool evidence) {
   std::vector<Submission> subs;
   RecordReader reader(text, options);
   RecordResult rec;
@@ -157,7 +205,7 @@ Columns reference_columns(std::string_view text, const ParseOptions& options, Po
     if (lines) lines->push_back(static_cast<std::int64_t>(rec.line));
   }
   if (subs.empty()) throw InputError("", "no regions in the input", options.source);
-  return to_columns(subs, policy);
+  return evidence ? to_policy_columns(subs) : to_columns(subs, policy);
 }
 
 }  // namespace
@@ -166,9 +214,28 @@ Columns read_columns(std::string_view text, const ParseOptions& options, Policy 
   return read_columns(text, options, policy, threads, nullptr);
 }
 
+namespace {
+
+Columns read_parts(std::string_view text, const ParseOptions& options, Policy policy, int threads,
+                   std::vector<std::int64_t>* lines, bool evidence);
+
+}  // namespace
+
 Columns read_columns(std::string_view text, const ParseOptions& options, Policy policy, int threads,
                      std::vector<std::int64_t>* lines) {
-  if (policy != Policy::self_assessed) return reference_columns(text, options, policy, lines);
+  if (policy != Policy::self_assessed) return reference_columns(text, options, policy, lines, false);
+  return read_parts(text, options, policy, threads, lines, false);
+}
+
+Columns read_policy_columns(std::string_view text, const ParseOptions& options, int threads,
+                            std::vector<std::int64_t>* lines) {
+  return read_parts(text, options, Policy::self_assessed, threads, lines, true);
+}
+
+namespace {
+
+Columns read_parts(std::string_view text, const ParseOptions& options, Policy policy, int threads,
+                   std::vector<std::int64_t>* lines, bool evidence) {
   // A part per thread, each long enough that starting a thread for it pays.
   const std::size_t max_parts = std::max<std::size_t>(1, text.size() / (std::size_t(256) << 10));
   const std::size_t n = std::min(thread_count(threads), max_parts);
@@ -189,13 +256,13 @@ Columns read_columns(std::string_view text, const ParseOptions& options, Policy 
     for (std::size_t k = 1; k < n; ++k)
       pool.emplace_back([&, k] {
         try {
-          Worker(text, options).read(parts[k]);
+          Worker(text, options, evidence).read(parts[k]);
         } catch (...) {
           failures[k] = std::current_exception();
         }
       });
     try {
-      Worker(text, options).read(parts[0]);
+      Worker(text, options, evidence).read(parts[0]);
     } catch (...) {
       failures[0] = std::current_exception();
     }
@@ -207,6 +274,7 @@ Columns read_columns(std::string_view text, const ParseOptions& options, Policy 
   // part before it stopped exactly there (no record crossed the boundary); otherwise the rest
   // is read again from where the part before stopped.
   Columns out;
+  DepartmentIndex out_departments;
   std::vector<std::size_t> starts;
   bool mixed = false;
   for (std::size_t k = 0; k < parts.size(); ++k) {
@@ -214,29 +282,29 @@ Columns read_columns(std::string_view text, const ParseOptions& options, Policy 
     if (part.columns.edition && out.edition && !same_edition(out.edition, part.columns.edition)) mixed = true;
     mixed = mixed || part.mixed;
     if (!mixed && part.columns.edition) {
-      append(out, std::move(part.columns));
+      append(out, std::move(part.columns), out_departments);
       starts.insert(starts.end(), part.starts.begin(), part.starts.end());
     }
     if (part.bad) {
       // The first bad record in input order: read again where its line is known.
-      Worker w(text, options);
+      Worker w(text, options, evidence);
       const RecordReader::Position at = position_of(text, part.stop);
       std::size_t next = 0;
       std::optional<InputError> error;
       if (!w.record(part.stop, next, &at, &error) && error) throw *error;
       // Not reproduced (it cannot be: the reading is deterministic): the reference decides.
-      return reference_columns(text, options, policy, lines);
+      return reference_columns(text, options, policy, lines, evidence);
     }
     if (k + 1 < parts.size() && part.stop != detail::skip_ws(text, parts[k + 1].begin)) {
       Part rest;
       rest.begin = part.stop;
       rest.end = text.size();
-      Worker(text, options).read(rest);
+      Worker(text, options, evidence).read(rest);
       parts.resize(k + 2);
       parts[k + 1] = std::move(rest);
     }
   }
-  if (mixed) return reference_columns(text, options, policy, lines);  // its error names the record
+  if (mixed) return reference_columns(text, options, policy, lines, evidence);  // its error names the record
   if (!out.edition) throw InputError("", "no regions in the input", options.source);
   if (lines) {
     // Starts ascend: one pass over the text counts the lines, as RecordReader does.
@@ -256,6 +324,8 @@ Columns read_columns(std::string_view text, const ParseOptions& options, Policy 
   }
   return out;
 }
+
+}  // namespace
 
 std::size_t parse_only_baseline(std::string_view text, int threads) {
   const auto n = thread_count(threads);

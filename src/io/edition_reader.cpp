@@ -60,7 +60,7 @@ class EditionBuilder {
                {"format", "name", "title", "description", "assessment_year", "t0_offset",
                 "levels", "divisor_minimum", "count_points", "rounding", "category_reading",
                 "categories", "max_total", "eligibility", "mandatory_rule", "evidence_kinds",
-                "revision_counts_as", "aspects", "rows"});
+                "revision_counts_as", "acceptance_factors", "aspects", "rows"});
     const auto& fmt = get_string(require(root_, "format", ""), "/format");
     if (fmt != "inovasi-edition/1")
       fail("/format", quoted(fmt) + " is not a supported edition format (expected \"inovasi-edition/1\")");
@@ -92,6 +92,7 @@ class EditionBuilder {
       ed_->revision_counts_as = enum_param<RevisionAs>(
           "revision_counts_as",
           {{"rejected", RevisionAs::rejected}, {"accepted", RevisionAs::accepted}, {"ignored", RevisionAs::ignored}});
+    read_acceptance_factors();
     read_aspects();
     read_rows();
     check_exact_range();
@@ -184,6 +185,24 @@ class EditionBuilder {
       ed_->gate = std::move(gate);
     }
     check_batch_representable();
+  }
+
+  // Optional {"value": {"info", "warning", "error"}, "mark", "note"}: each factor 0..1.
+  void read_acceptance_factors() {
+    if (!root_.find("acceptance_factors")) return;
+    const JNode& v = param("acceptance_factors");
+    const std::string ptr = "/acceptance_factors/value";
+    expect(v, JType::object, ptr, "factors per finding severity, such as {\"info\": 1, \"warning\": 0.9, \"error\": 0.5}");
+    check_keys(v, ptr, {"info", "warning", "error"});
+    auto factor = [&](const char* key, double& out) {
+      const std::string fp = ptr + "/" + key;
+      const Decimal d = get_decimal(require(v, key, ptr), fp);
+      if (d < Decimal() || d > Decimal::from_int(1)) fail(fp, d.to_string() + " is out of range 0..1 (a probability factor)");
+      out = d.to_double();
+    };
+    factor("info", ed_->acceptance_factors.info);
+    factor("warning", ed_->acceptance_factors.warning);
+    factor("error", ed_->acceptance_factors.error);
   }
 
   void read_categories() {

@@ -3,7 +3,8 @@
 // A template over the tree it reads (JNode for parse_submission and the record readers, FNode
 // for the columns reader), so the fast columns path validates with exactly these rules. In
 // lean mode (the columns reader) the rules are the same, but only what columns hold is kept:
-// every answer's level, the innovation's status, date and affairs, the region; evidence items
+// every answer's level, raw value and acceptance, the innovation's id, department, status, date
+// and affairs, the region; evidence items
 // are checked and dropped, and the Submission's storage is reused from record to record.
 #include <algorithm>
 #include <map>
@@ -294,6 +295,12 @@ class Parser {
         Answer& a = answer_at(out, static_cast<std::size_t>(idx));
         a.present = true;
         a.level = scratch_answer_.level;
+        a.has_value = scratch_answer_.has_value;
+        if (a.has_value) {
+          a.value_text = scratch_answer_.value_text;
+          a.basis = scratch_answer_.basis;
+        }
+        a.acceptance = scratch_answer_.acceptance;
       } else {
         parse_answer(v, ap, r, answer_at(out, static_cast<std::size_t>(idx)));
       }

@@ -284,9 +284,19 @@ std::string items_json(const std::vector<ItemSpec>& items) {
   return s;
 }
 
+// What check_answer() says of one written answer (the policy columns' values).
+struct CheckOutcome {
+  bool parsed = false;
+  int supported = 0;
+  bool error = false;
+  std::uint8_t supported_cap = 0, assessor_cap = 0;
+  std::uint16_t acceptance = kAcceptanceOne;  // acceptance_q16
+};
+
 struct Mutation {
   std::string evidence;  // JSON array
   std::uint8_t cap = 0;  // min(claimed, supported)
+  CheckOutcome outcome;
 };
 
 struct Cell {
@@ -295,6 +305,8 @@ struct Cell {
   std::string evidence;   // JSON array of the template
   std::vector<ItemSpec> items;
   std::vector<Mutation> mutations;
+  CheckOutcome full;  // the template's check
+  CheckOutcome bare;  // the answer written without evidence
 };
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
@@ -335,7 +347,20 @@ class TemplateBuilder {
             if (c.found) add_mutations(static_cast<int>(r), k, kv, yv, c, k > ed_.level_min + 1 ? &cells[r][k - 1][kv][yv] : nullptr);
           }
     }
+    // Every claim written without evidence (drafts, rejected innovations, no template; rows
+    // without rules), checked as it is written.
+    for (std::size_t r = 0; r < ed_.rows.size(); ++r)
+      for (int k = ed_.level_min + 1; k <= ed_.level_max; ++k)
+        for (int kv = 0; kv < 2; ++kv)
+          for (int yv = 0; yv <= kAppliedYears; ++yv)
+            cells[r][k][kv][yv].bare = verify(static_cast<int>(r), k, kv, yv, "[]");
     return cells;
+  }
+
+  std::vector<CheckOutcome> absent_outcomes() const {
+    std::vector<CheckOutcome> out;
+    for (std::size_t r = 0; r < ed_.rows.size(); ++r) out.push_back(verify_absent(static_cast<int>(r)));
+    return out;
   }
 
  private:
@@ -344,21 +369,21 @@ class TemplateBuilder {
   int t0_;
   ParseOptions options_;
 
-  struct Outcome {
-    bool parsed = false;
-    int supported = 0;
-    bool error = false;
-  };
+  using Outcome = CheckOutcome;
 
   static const char* kind_name(int kv) { return kv ? "non_digital" : "digital"; }
   int applied_year(int yv) const { return t0_ - kAppliedYears + yv; }  // yv 1..3 → T-2..T-0
 
-  Outcome verify(int r, int level, int kv, int yv, const std::string& evidence) const {
+  // The check of row r's answer not given at all (the generator leaves level_min unwritten).
+  Outcome verify_absent(int r) const { return verify(r, 0, 0, 0, "", true); }
+
+  Outcome verify(int r, int level, int kv, int yv, const std::string& evidence, bool absent = false) const {
     const Row& row = ed_.rows[r];
     std::string doc;
     detail::JsonWriter w(doc);
     auto answer = [&] {
-      w.begin_object().key(row.key).begin_object().num("level", level).json("evidence", evidence).end_object().end_object();
+      if (absent) w.begin_object().end_object();
+      else w.begin_object().key(row.key).begin_object().num("level", level).json("evidence", evidence).end_object().end_object();
     };
     w.begin_object().key("region").begin_object().str("code", "00").str("type", "province").end_object();
     const bool gov = row.aspect_index == 0;
@@ -382,6 +407,9 @@ class TemplateBuilder {
       o.parsed = true;
       o.supported = c.supported;
       o.error = c.has_error;
+      o.supported_cap = static_cast<std::uint8_t>(c.supported_cap);
+      o.assessor_cap = static_cast<std::uint8_t>(c.assessor_cap);
+      o.acceptance = acceptance_q16(c.acceptance);
     } catch (const InputError&) {
     }
     return o;
@@ -462,6 +490,7 @@ class TemplateBuilder {
     c.found = true;
     c.evidence = std::move(ev);
     c.items = items;
+    c.full = o;
     return false;
   }
 
@@ -623,14 +652,14 @@ class TemplateBuilder {
       std::string ev = items_json(items);
       Outcome o = verify(r, k, kv, yv, ev);
       if (!o.parsed || (!o.error && o.supported >= k)) continue;
-      c.mutations.push_back({std::move(ev), static_cast<std::uint8_t>(std::min(k, o.supported))});
+      c.mutations.push_back({std::move(ev), static_cast<std::uint8_t>(std::min(k, o.supported)), o});
     }
     for (const char* verdict : {"rejected", "revision"}) {  // the assessor rejects the documents
       std::vector<ItemSpec> items = c.items;
       for (auto& it : items) it.verdict = verdict;
       std::string ev = items_json(items);
       Outcome o = verify(r, k, kv, yv, ev);
-      if (o.parsed) c.mutations.push_back({std::move(ev), static_cast<std::uint8_t>(std::min(k, o.supported))});
+      if (o.parsed) c.mutations.push_back({std::move(ev), static_cast<std::uint8_t>(std::min(k, o.supported)), o});
     }
   }
 };
@@ -704,7 +733,11 @@ class Generator {
           if (ed.gate->affairs[i] == normalise_affair(kAffairs[a].name)) bit = 1ull << i;
       affair_bits_[a] = bit;
     }
-    cells_ = TemplateBuilder(ed_).build();
+    {
+      TemplateBuilder tb(ed_);
+      cells_ = tb.build();
+      absent_ = tb.absent_outcomes();
+    }
     build_caps();
     plan_regions();
   }
@@ -797,6 +830,15 @@ class Generator {
   }
 
   const Cell& cell(int row, int level, int kv, int yv) const { return cells_[row][level][kv][yv]; }
+  // check_answer() of the answer write_jsonl writes: `evidence` whether the innovation's answers
+  // carry evidence (always for government rows), `mut` the answer's defect (region()).
+  const CheckOutcome& outcome(int row, int level, int kv, int yv, bool evidence, std::uint8_t mut) const {
+    if (level <= ed_->level_min) return absent_[row];
+    const Cell& c = cells_[row][level][kv][yv];
+    if (!evidence || !c.found) return c.bare;
+    return mut ? c.mutations[mut - 1].outcome : c.full;
+  }
+  int year_variant(const InnovationCore& c) const { return c.applied_day < 0 ? 0 : applied_year_variant(c.applied_day); }
   int t0() const { return t0_; }
   std::uint64_t affair_bits(const InnovationCore& c) const {
     return affair_bits_[c.affair] | (c.affair2 >= 0 ? affair_bits_[c.affair2] : 0);
@@ -815,6 +857,7 @@ class Generator {
   std::vector<RegionMeta> layout_;
   std::vector<RegionPlan> plans_;
   std::vector<std::vector<std::array<std::array<Cell, kAppliedYears + 1>, 2>>> cells_;
+  std::vector<CheckOutcome> absent_;  // per row
 
   int applied_year_variant(std::int32_t day) const {
     int y = t0_ - kAppliedYears + 1, v = 1;
@@ -949,7 +992,9 @@ Columns generate_columns(const SynthOptions& options) {
   Generator gen(options);
   Columns c;
   c.edition = gen.edition();
+  const Edition& ed = *c.edition;
   const std::size_t R = gen.regions(), N = gen.total_innovations(), G = gen.G(), K = gen.K();
+  const bool v2 = options.policy_columns;
   c.regions = R;
   c.innovations = N;
   c.government_levels.resize(R * G);
@@ -963,22 +1008,68 @@ Columns generate_columns(const SynthOptions& options) {
   c.names.reserve(R);
   c.provinces.reserve(R);
   c.types.reserve(R);
+  c.clusters.reserve(R);
+  if (v2) {
+    c.policy_caps = true;
+    for (auto* v : {&c.government_supported_cap, &c.government_assessor_cap}) v->resize(R * G);
+    for (auto* v : {&c.innovation_supported_cap, &c.innovation_assessor_cap}) v->resize(N * K);
+    c.government_acceptance.resize(R * G);
+    c.innovation_acceptance.resize(N * K);
+    c.innovation_ids.reserve(N);
+    c.department_index.resize(N);
+  }
+  // Departments numbered in order of first appearance, as to_policy_columns numbers them.
+  std::array<std::int64_t, kAffairCount> department_of;
+  department_of.fill(-1);
+  std::vector<std::uint8_t> gov_mut(G), inv_mut;
   std::size_t at = 0;
   for (std::size_t r = 0; r < R; ++r) {
     const RegionPlan& p = gen.plan(r);
+    const RegionMeta& m = gen.meta(r);
     c.codes.push_back(gen.code(r));
     c.names.push_back(gen.name(r));
-    c.provinces.push_back(gen.meta(r).province);
-    c.types.push_back(static_cast<std::uint8_t>(gen.meta(r).type));
+    c.provinces.push_back(m.province);
+    c.types.push_back(static_cast<std::uint8_t>(m.type));
+    c.clusters.push_back(static_cast<std::uint8_t>((p.tertinggal ? kClusterTertinggal : 0) |
+                                                   (p.perbatasan ? kClusterPerbatasan : 0) | (m.papua ? kClusterPapua : 0)));
     std::uint8_t* st = c.status.data() + at;
     std::uint64_t* af = c.affairs.data() + at;
-    gen.region(r, c.government_levels.data() + r * G, c.government_caps.data() + r * G, nullptr,
-               c.innovation_levels.data() + at * K, c.innovation_caps.data() + at * K, nullptr, K,
-               [&](std::int64_t j, const InnovationCore& core, const std::uint8_t*, const std::uint8_t*, const std::uint8_t*) {
+    const std::size_t n = static_cast<std::size_t>(p.counted + p.drafts);
+    inv_mut.resize(n * K);
+    const std::size_t first = at;
+    gen.region(r, c.government_levels.data() + r * G, c.government_caps.data() + r * G, v2 ? gov_mut.data() : nullptr,
+               c.innovation_levels.data() + at * K, c.innovation_caps.data() + at * K, v2 ? inv_mut.data() : nullptr, K,
+               [&](std::int64_t j, const InnovationCore& core, const std::uint8_t* lv, const std::uint8_t*, const std::uint8_t* mu) {
                  st[j] = core.status;
                  af[j] = gen.affair_bits(core);
+                 if (!v2) return;
+                 const std::size_t i = first + static_cast<std::size_t>(j);
+                 c.innovation_ids.push_back("i" + std::to_string(j + 1));
+                 std::int64_t& d = department_of[static_cast<std::size_t>(core.affair)];
+                 if (d < 0) {
+                   const std::string dept = kAffairs[core.affair].department;
+                   const auto it = std::find(c.departments.begin(), c.departments.end(), dept);
+                   d = it - c.departments.begin();
+                   if (it == c.departments.end()) c.departments.push_back(dept);
+                 }
+                 c.department_index[i] = static_cast<std::uint32_t>(d);
+                 const bool evidence = core.status == kSubmitted || (core.status == kNotCounted && !core.draft);
+                 const int yv = gen.year_variant(core);
+                 for (std::size_t k = 0; k < K; ++k) {
+                   const CheckOutcome& o = gen.outcome(ed.innovation_rows[k], lv[k], core.kind, yv, evidence, mu[k]);
+                   c.innovation_supported_cap[i * K + k] = o.supported_cap;
+                   c.innovation_assessor_cap[i * K + k] = o.assessor_cap;
+                   c.innovation_acceptance[i * K + k] = o.acceptance;
+                 }
                });
-    at += static_cast<std::size_t>(p.counted + p.drafts);
+    if (v2)
+      for (std::size_t g = 0; g < G; ++g) {
+        const CheckOutcome& o = gen.outcome(ed.government_rows[g], c.government_levels[r * G + g], 0, 0, true, gov_mut[g]);
+        c.government_supported_cap[r * G + g] = o.supported_cap;
+        c.government_assessor_cap[r * G + g] = o.assessor_cap;
+        c.government_acceptance[r * G + g] = o.acceptance;
+      }
+    at += n;
     c.region_offsets[r + 1] = static_cast<std::int64_t>(at);
   }
   return c;
