@@ -221,6 +221,8 @@ void register_batch(py::module_& m) {
         inovasi::Columns c;
         std::vector<std::int64_t> lines;  // the line each region's record starts on
         {
+          // Ctrl-C (and the CLI's signal handlers) stop a long read.
+          o.poll = [] { check_signals_without_gil(); };
           py::gil_scoped_release release;
           c = policy_columns ? inovasi::read_policy_columns(text, o, capped_threads(threads), &lines)
                              : inovasi::read_columns(text, o, p, capped_threads(threads), &lines);

@@ -121,6 +121,11 @@ struct ParseOptions {
   bool override_edition = false;
   ParseLimits limits;
   std::string source;  // file name for error messages
+  // Called now and then on the calling thread during a long read into columns (read_columns,
+  // read_policy_columns: about every MiB of input); an exception it throws stops the read, on
+  // every thread, and propagates. The Python bindings run Python's signal handlers in it, so
+  // Ctrl-C stops the reading of a large file.
+  std::function<void()> poll;
 };
 
 // One submission from JSON text holding exactly one object.

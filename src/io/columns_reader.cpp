@@ -103,6 +103,26 @@ struct Part {
   DepartmentIndex departments;  // of `columns`
 };
 
+// Runs ParseOptions::poll now and then (about every MiB read) on the calling thread; the other
+// threads only look at `stop`, which a poll that threw sets, so that they stop early too.
+struct Stopped {};
+struct Poller {
+  const std::function<void()>* poll = nullptr;  // null on the other threads
+  std::atomic<bool>* stop = nullptr;
+  std::size_t next_at = 0;
+  void at(std::size_t pos) {
+    if (stop && stop->load(std::memory_order_relaxed)) throw Stopped{};
+    if (!poll || !*poll || pos < next_at) return;
+    next_at = pos + (std::size_t{1} << 20);
+    try {
+      (*poll)();
+    } catch (...) {
+      if (stop) stop->store(true, std::memory_order_relaxed);
+      throw;
+    }
+  }
+};
+
 class Worker {
  public:
   // `evidence`: keep every answer's evidence and build policy columns (to_policy_columns).
@@ -145,11 +165,12 @@ class Worker {
 
   const Submission& last() const { return from_reference_ ? reference_ : scratch_[0]; }
 
-  void read(Part& part) {
+  void read(Part& part, Poller& poller) {
     std::size_t pos = part.begin;
     for (;;) {
       pos = detail::skip_ws(text_, pos);
       if (pos >= part.end || pos >= text_.size()) break;
+      poller.at(pos);
       std::size_t next = pos;
       if (!record(pos, next, nullptr, nullptr)) {
         part.bad = true;
@@ -198,8 +219,10 @@ Columns reference_columns(std::string_view text, const ParseOptions& options, Po
   std::vector<Submission> subs;
   RecordReader reader(text, options);
   RecordResult rec;
+  Poller poller{&options.poll};
   if (lines) lines->clear();
   while (reader.next(rec)) {
+    poller.at(reader.position().pos);
     if (rec.error) throw *rec.error;
     subs.push_back(std::move(*rec.submission));
     if (lines) lines->push_back(static_cast<std::int64_t>(rec.line));
@@ -253,16 +276,21 @@ Columns read_parts(std::string_view text, const ParseOptions& options, Policy po
   {
     std::vector<std::thread> pool;
     std::vector<std::exception_ptr> failures(n);
+    std::atomic<bool> stop{false};
     for (std::size_t k = 1; k < n; ++k)
       pool.emplace_back([&, k] {
         try {
-          Worker(text, options, evidence).read(parts[k]);
+          Poller others{nullptr, &stop};
+          Worker(text, options, evidence).read(parts[k], others);
+        } catch (const Stopped&) {
+          // the calling thread's poll threw: its exception is the one that propagates
         } catch (...) {
           failures[k] = std::current_exception();
         }
       });
     try {
-      Worker(text, options, evidence).read(parts[0]);
+      Poller mine{&options.poll, &stop};
+      Worker(text, options, evidence).read(parts[0], mine);
     } catch (...) {
       failures[0] = std::current_exception();
     }
@@ -299,7 +327,8 @@ Columns read_parts(std::string_view text, const ParseOptions& options, Policy po
       Part rest;
       rest.begin = part.stop;
       rest.end = text.size();
-      Worker(text, options, evidence).read(rest);
+      Poller mine{&options.poll};
+      Worker(text, options, evidence).read(rest, mine);
       parts.resize(k + 2);
       parts[k + 1] = std::move(rest);
     }

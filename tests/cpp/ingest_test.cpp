@@ -383,3 +383,25 @@ TEST(Ingest, LinesAreTheReadersRecordLinesWhateverTheThreads) {
     EXPECT_EQ(got, want);
   }
 }
+
+TEST(Ingest, PollRunsDuringTheReadAndAnExceptionItThrowsStopsIt) {
+  const std::string& text = test::national_text();  // tens of MiB: a poll about every MiB
+  struct Stop {};
+  for (int threads : {1, 2}) {
+    for (Policy policy : {Policy::self_assessed, Policy::strict}) {
+      SCOPED_TRACE("threads " + std::to_string(threads) + ", " + to_string(policy));
+      int calls = 0;
+      ParseOptions o;
+      o.poll = [&] { ++calls; };
+      const Columns all = read_columns(text, o, policy, threads);
+      EXPECT_GE(calls, static_cast<int>(text.size() >> 20) / (threads + 1)) << "polled about every MiB";
+      calls = 0;
+      o.poll = [&] {
+        if (++calls == 3) throw Stop{};
+      };
+      EXPECT_THROW(read_columns(text, o, policy, threads), Stop);
+      EXPECT_EQ(calls, 3) << "the read stopped at the poll that threw";
+      EXPECT_GT(all.regions, 0u);
+    }
+  }
+}
