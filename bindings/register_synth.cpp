@@ -85,6 +85,7 @@ void register_synth(py::module_& m) {
          const py::object& edition, const std::string& profile, bool policy_columns) {
         inovasi::SynthOptions o = options(seed, innovations, regions, edition, profile);
         o.policy_columns = policy_columns;
+        o.poll = [] { check_signals_without_gil(); };  // Ctrl-C stops a long generation
         inovasi::Columns c;
         {
           py::gil_scoped_release release;

@@ -4,6 +4,7 @@
 // integer sampling, no standard-library distributions.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <string>
 #include <vector>
@@ -28,6 +29,10 @@ struct SynthOptions {
   // emits, innovation ids, departments). Off, the columns hold levels, v1 caps and region
   // metadata only (large runs where memory counts).
   bool policy_columns = true;
+  // Called between regions on the calling thread (generate_columns, write_jsonl); an exception
+  // it throws stops the generation and propagates. The Python bindings run Python's signal
+  // handlers in it, so Ctrl-C stops a run of millions of innovations.
+  std::function<void()> poll;
 };
 
 // Columns of the generated regions (drafts included as kNotCounted). Caps hold the

@@ -1024,6 +1024,7 @@ Columns generate_columns(const SynthOptions& options) {
   std::vector<std::uint8_t> gov_mut(G), inv_mut;
   std::size_t at = 0;
   for (std::size_t r = 0; r < R; ++r) {
+    if (options.poll) options.poll();
     const RegionPlan& p = gen.plan(r);
     const RegionMeta& m = gen.meta(r);
     c.codes.push_back(gen.code(r));
@@ -1082,6 +1083,7 @@ void write_jsonl(const SynthOptions& options, std::ostream& out) {
   std::vector<std::uint8_t> gl(G), gc(G), gm(G), il, ic, im;
   std::string line, inv_part;
   for (std::size_t r = 0; r < gen.regions(); ++r) {
+    if (options.poll) options.poll();
     const RegionPlan& p = gen.plan(r);
     const RegionMeta& m = gen.meta(r);
     const std::size_t n = static_cast<std::size_t>(p.counted + p.drafts);

@@ -419,3 +419,24 @@ TEST(Synth, UnknownProfileIsAnInputError) {
 }
 
 }  // namespace
+
+TEST(Synth, PollRunsBetweenRegionsAndAnExceptionItThrowsStopsTheRun) {
+  struct Stop {};
+  SynthOptions o;
+  int calls = 0;
+  o.poll = [&] { ++calls; };
+  const Columns all = generate_columns(o);
+  EXPECT_EQ(static_cast<std::size_t>(calls), all.regions);
+  calls = 0;
+  o.poll = [&] {
+    if (++calls == 5) throw Stop{};
+  };
+  EXPECT_THROW(generate_columns(o), Stop);
+  EXPECT_EQ(calls, 5);
+  calls = 0;
+  std::ostringstream out;
+  EXPECT_THROW(write_jsonl(o, out), Stop);
+  EXPECT_EQ(calls, 5);
+  const std::string written = out.str();
+  EXPECT_EQ(std::count(written.begin(), written.end(), '\n'), 4) << "four regions written before the stop";
+}
