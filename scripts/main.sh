@@ -4,4 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec python3 -m inovasi rank --top 10
+python3 -m inovasi rank --top 10
+# ... and ends with a planner's question (README, "Planning"): the cheapest path of a low-scoring
+# kabupaten to Sangat Inovatif.
+echo
+exec python3 -m inovasi plan examples/kabupaten-gunung-mas-2025.json --target "Sangat Inovatif" \
+  --max-new 20 --new-cost 10 --new-profile max --format table

@@ -41,13 +41,18 @@ def plan_json(base, region: str, target: Union[str, float, int], policy: str = "
               new_affairs: Sequence[str] = (), new_cost: int = 1) -> str:
     """The cheapest path of one region (by code) of a :class:`inovasi.scenario.ScenarioBase`
     to ``target`` (an IID such as ``"65.00"`` or a category label). ``new_profile``: levels of a
-    new innovation by row key, or ``"median"`` (the lower median of the region's counted
-    innovations, the default when new innovations are allowed). Returns the plan as a dict
+    new innovation by row key, ``"max"`` (every row at the top level) or ``"median"`` (the lower
+    median of the region's counted innovations, the default when new innovations are allowed). Returns the plan as a dict
     (docs/plan.md); plan_json gives its JSON text (the numbers as the library writes them)."""
     iid_h, category = parse_target(target if isinstance(target, str) else f"{target:.2f}")
+    core = getattr(base, "_base", base)
+    if new_profile == "max":  # every innovation row at the edition's top level
+        ed = core.edition
+        new_profile = {r["key"]: ed.level_max for r in ed.rows if r["per_innovation"]}
+    elif isinstance(new_profile, str) and new_profile != "median":
+        raise ValueError(f'new_profile: {new_profile!r} is not "median", "max" or a mapping of row keys to levels')
     median = new_profile == "median" or (new_profile is None and max_new > 0)
     profile = {} if median or new_profile is None else dict(new_profile)
-    core = getattr(base, "_base", base)
     text = core.plan(region, target_iid_h=iid_h, target_category=category, policy=policy,
                      row_cost=dict(costs or {}), default_cost=default_cost, fixed_rows=list(fixed_rows),
                      max_new=max_new, new_profile=profile, median_profile=median,
@@ -55,36 +60,53 @@ def plan_json(base, region: str, target: Union[str, float, int], policy: str = "
     return text
 
 
-def plan_table(p: Mapping[str, Any]) -> str:
-    """A plan for people: the verdict, then one line per step and per new innovation."""
+def plan_table(p: Mapping[str, Any], width: int = 100) -> str:
+    """A plan for people: the verdict, then the steps grouped by who takes them (the regional
+    government, each innovation), the new innovations, the evidence the steps need, and what
+    blocks an unreachable target."""
     name = f" {p['name']}" if p.get("name") else ""
-    target = p.get("target_category") or p["target_iid"]
-    head = (f"{p['region']}{name} ({p['edition']}, {p['policy']}): {p['iid_before']:.2f} {p['category_before']}"
-            f" -> target {target}: ")
+    target = p.get("target_category") or f"{p['target_iid']:.2f}"
+    head = (f"{p['region']}{name} ({p['edition']}, {p['policy']}): IID {p['iid_before']:.2f} "
+            f"{p['category_before']}; target {target}: ")
     if p["reachable"]:
-        head += f"reachable at cost {p['cost']}: {p['iid_after']:.2f} {p['category_after']}"
+        head += f"reachable at cost {p['cost']} -> IID {p['iid_after']:.2f} {p['category_after']}"
     else:
-        head += f"NOT reachable; best {p['iid_after']:.2f} {p['category_after']} at cost {p['cost']}"
-    lines = [printable(head)]
-    for s in p["steps"]:
-        who = "pemerintah daerah" if s["innovation"] is None else f"inovasi {s['innovation']}"
-        line = f"  indikator {s['row']:>4}  {who}: level {s['from']} -> {s['to']} (cost {s['cost']})"
-        ev = s.get("evidence")
-        if ev and ev.get("new"):
-            kinds = ", ".join(ev.get("kinds", [])) or "-"
-            line += f"; evidence: {kinds}"
-            if ev.get("how"):
-                line += f" ({ev['how']})"
-        lines.append(printable(line))
+        head += f"NOT reachable; the best within reach is {p['iid_after']:.2f} {p['category_after']} (cost {p['cost']})"
+    lines = [head]
+    groups: dict = {}
+    for st in p["steps"]:
+        groups.setdefault(st["innovation"], []).append(st)
+
+    def wrap(label: str, items: list[str]) -> None:
+        line = f"  {label}:"
+        for it in items:
+            if len(line) + len(it) + 1 > width:
+                lines.append(line)
+                line = " " * (len(label) + 3)
+            line += " " + it
+        lines.append(line)
+
+    for who, steps in groups.items():
+        label = "pemerintah daerah" if who is None else f"inovasi {who}"
+        cost = sum(st["cost"] for st in steps)
+        wrap(f"{label} (cost {cost})", [f"{st['row']} {st['from']}->{st['to']}" for st in steps])
     if p["new_innovations"]:
-        n = len(p["new_innovations"])
-        first = p["new_innovations"][0]
-        prof = " ".join(f"{k}:{v}" for k, v in first["profile"].items())
-        aff = ", ".join(first["affairs"]) or "-"
-        lines.append(printable(f"  + {n} new innovation(s), cost {first['cost']} each, levels {prof}; affairs: {aff}"))
+        n, first = len(p["new_innovations"]), p["new_innovations"][0]
+        wrap(f"+ {n} new innovation(s) at cost {first['cost']} each, affairs: {', '.join(first['affairs']) or '-'}; levels",
+             [f"{k}:{v}" for k, v in first["profile"].items()])
+    needs = {}
+    for st in p["steps"]:
+        ev = st.get("evidence") or {}
+        if ev.get("new") and not ev.get("unchecked"):
+            needs.setdefault((st["row"], st["to"]), ev)
+    if needs:
+        lines.append("  evidence the steps need (indicator -> level: kinds; how the level is read):")
+        for (row, to), ev in needs.items():
+            rules = f"; must pass: {', '.join(ev['rules'])}" if ev.get("rules") else ""
+            lines.append(f"    {row} -> {to}: {', '.join(ev.get('kinds', []))}; {ev.get('how', '')}{rules}")
     for b in p.get("blockers", []):
-        lines.append(printable(f"  blocked: {b}"))
-    return "\n".join(lines)
+        lines.append(f"  blocked: {b}")
+    return "\n".join(printable(x) for x in lines)
 
 
 def add_parser(sub) -> None:
@@ -107,7 +129,8 @@ def add_parser(sub) -> None:
                    help="new innovations allowed (default 0)")
     p.add_argument("--new-cost", type=integer(0, None, "a whole number of at least 0"), default=1)
     p.add_argument("--new-profile", metavar="JSON", type=nonempty,
-                   help='levels of a new innovation, e.g. \'{"16": 2, "35": 1}\' (default: the region\'s median)')
+                   help='levels of a new innovation: JSON such as \'{"16": 2, "35": 1}\', "max" (every row at the top '
+                        'level) or "median" (the region\'s median innovation, the default)')
     p.add_argument("--new-affair", action="append", default=[], metavar="AFFAIR",
                    help="an affair (urusan) new innovations cover (repeatable)")
     p.add_argument("--format", choices=["json", "table"], default="json")
@@ -125,7 +148,9 @@ def run(args) -> int:
             raise UsageError(f"--cost {printable(c)}: give ROW=COST with a whole number of at least 0")
         costs[row.strip()] = int(value)
     profile: Any = None
-    if args.new_profile:
+    if args.new_profile in ("median", "max"):
+        profile = args.new_profile
+    elif args.new_profile:
         try:
             profile = json.loads(args.new_profile)
         except json.JSONDecodeError as exc:
