@@ -136,5 +136,31 @@ void register_scenario(py::module_& m) {
           py::arg("default_cost") = 1, py::arg("fixed_rows") = std::vector<std::string>{}, py::arg("max_new") = 0,
           py::arg("new_profile") = std::map<std::string, int>{}, py::arg("median_profile") = false,
           py::arg("new_affairs") = std::vector<std::string>{}, py::arg("new_cost") = 1,
-          "The cheapest path of one region (by code) to a target, as the JSON text of docs/plan.md");
+          "The cheapest path of one region (by code) to a target, as the JSON text of docs/plan.md")
+      .def(
+          "gains",
+          [](const ScenarioBase& b, const std::string& code, const std::string& policy,
+             std::map<std::string, std::int64_t> row_cost, std::int64_t default_cost, std::vector<std::string> fixed_rows,
+             std::size_t max_new, std::map<std::string, int> new_profile, bool median_profile,
+             std::vector<std::string> new_affairs, std::int64_t new_cost, bool all) {
+            inovasi::PlanOptions o;
+            o.policy = inovasi::policy_from_string(policy);
+            o.row_cost = std::move(row_cost);
+            o.default_cost = default_cost;
+            o.fixed_rows = std::move(fixed_rows);
+            o.max_new = max_new;
+            o.new_profile = std::move(new_profile);
+            o.median_profile = median_profile;
+            o.new_affairs = std::move(new_affairs);
+            o.new_cost = new_cost;
+            const std::size_t region = b.region_index(code);
+            py::gil_scoped_release release;
+            return inovasi::gains_json(inovasi::marginal_gains(b, region, o, all), b, region, o);
+          },
+          py::arg("region"), py::arg("policy") = "self_assessed",
+          py::arg("row_cost") = std::map<std::string, std::int64_t>{}, py::arg("default_cost") = 1,
+          py::arg("fixed_rows") = std::vector<std::string>{}, py::arg("max_new") = 0,
+          py::arg("new_profile") = std::map<std::string, int>{}, py::arg("median_profile") = false,
+          py::arg("new_affairs") = std::vector<std::string>{}, py::arg("new_cost") = 1, py::arg("all") = false,
+          "Marginal gains of one region (by code): JSON Lines, one step a line, best first (docs/plan.md)");
 }

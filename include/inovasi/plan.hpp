@@ -94,3 +94,29 @@ Scenario plan_scenario(const ScenarioBase& base, const RegionPlan& plan, const P
 std::string to_json(const RegionPlan& plan, const ScenarioBase& base, const PlanOptions& options);
 
 }  // namespace inovasi
+
+namespace inovasi {
+
+// Marginal gains (docs/plan.md, "Marginal gains"): from a region's result under a policy, every
+// single step — one level more on one changeable answer (with the evidence it needs under a
+// validated policy), or one new innovation at the options' profile and affairs (which may open
+// the count gate) — scored by the scenario engine, ranked by the exact IID gained (then cost,
+// then edition order). Steps that gain nothing are listed too, at the end, when `all` is set.
+struct StepGain {
+  PlanStep step;               // innovation/column/from/to/cost/evidenced; column unused for a new innovation
+  bool new_innovation = false;
+  std::int64_t cost = 0;
+  RegionResult after;
+  // The exact IID gained, as a fraction of hundredths: gain_num / gain_den (gain_den > 0).
+  int128 gain_num = 0, gain_den = 1;
+};
+std::vector<StepGain> marginal_gains(const ScenarioBase& base, std::size_t region, const PlanOptions& options,
+                                     bool all = false);
+
+// The gains of a region as JSON Lines (docs/plan.md, "Marginal gains"): one object per step, in
+// rank order, with the IID after, the gain rounded to hundredths and exact, the cost, and the
+// evidence the step needs under a validated policy.
+std::string gains_json(const std::vector<StepGain>& gains, const ScenarioBase& base, std::size_t region,
+                       const PlanOptions& options);
+
+}  // namespace inovasi

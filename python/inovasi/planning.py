@@ -13,7 +13,7 @@ from typing import Any, Mapping, Optional, Sequence, Union
 
 from ._text import printable
 
-__all__ = ["plan", "plan_json", "parse_target", "plan_table"]
+__all__ = ["plan", "plan_json", "gains", "gains_table", "parse_target", "plan_table"]
 
 _IID = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
 
@@ -25,6 +25,59 @@ def parse_target(text: str) -> tuple[Optional[int], Optional[str]]:
         whole, _, frac = t.partition(".")
         return int(whole) * 100 + int((frac + "00")[:2]), None
     return None, t
+
+
+def _profile(core, new_profile, max_new):
+    """(profile mapping, median?) for the core: "max", "median", a mapping, or None."""
+    if new_profile == "max":  # every innovation row at the edition's top level
+        ed = core.edition
+        new_profile = {r["key"]: ed.level_max for r in ed.rows if r["per_innovation"]}
+    elif isinstance(new_profile, str) and new_profile != "median":
+        raise ValueError(f'new_profile: {new_profile!r} is not "median", "max" or a mapping of row keys to levels')
+    median = new_profile == "median" or (new_profile is None and max_new > 0)
+    return ({} if median or new_profile is None else dict(new_profile)), median
+
+
+def gains(base, region: str, policy: str = "self_assessed", costs: Optional[Mapping[str, int]] = None,
+          default_cost: int = 1, fixed_rows: Sequence[str] = (), max_new: int = 0,
+          new_profile: Union[Mapping[str, int], str, None] = None, new_affairs: Sequence[str] = (),
+          new_cost: int = 1, all: bool = False) -> list[dict]:
+    """Marginal gains of one region: every single step (one level more on one answer; one new
+    innovation when ``max_new`` > 0) with the IID it gains, best first (docs/plan.md)."""
+    return [json.loads(line) for line in gains_json(base, region, policy, costs, default_cost, fixed_rows, max_new,
+                                                    new_profile, new_affairs, new_cost, all).splitlines()]
+
+
+def gains_json(base, region: str, policy: str = "self_assessed", costs: Optional[Mapping[str, int]] = None,
+               default_cost: int = 1, fixed_rows: Sequence[str] = (), max_new: int = 0,
+               new_profile: Union[Mapping[str, int], str, None] = None, new_affairs: Sequence[str] = (),
+               new_cost: int = 1, all: bool = False) -> str:
+    core = getattr(base, "_base", base)
+    profile, median = _profile(core, new_profile, max_new)
+    return core.gains(region, policy=policy, row_cost=dict(costs or {}), default_cost=default_cost,
+                      fixed_rows=list(fixed_rows), max_new=max_new, new_profile=profile, median_profile=median,
+                      new_affairs=list(new_affairs), new_cost=new_cost, all=all)
+
+
+def gains_table(rows: Sequence[Mapping[str, Any]], top: int = 20) -> str:
+    """The best `top` steps for people, one line each."""
+    if not rows:
+        return "no single step gains anything"
+    r0 = rows[0]
+    lines = [f"{r0['region']} ({r0['edition']}, {r0['policy']}): the best single steps, IID gained first",
+             f"{'#':>3}  {'gain':>6}  {'cost':>4}  {'IID after':>9}  step"]
+    for r in rows[:top]:
+        if r["step"] == "new_innovation":
+            what = "one new innovation" + (f" ({', '.join(r['affairs'])})" if r["affairs"] else "")
+        else:
+            who = "pemerintah daerah" if r["innovation"] is None else f"inovasi {r['innovation']}"
+            what = f"indikator {r['row']} {r['from']}->{r['to']}, {who}"
+            if r.get("evidence", {}).get("new"):
+                what += f"; evidence: {', '.join(r['evidence'].get('kinds', [])) or 'none needed (unchecked row)'}"
+        lines.append(printable(f"{r['rank']:>3}  {r['gain']:>6.2f}  {r['cost']:>4}  {r['iid_after']:>9.2f}  {what}"))
+    if len(rows) > top:
+        lines.append(f"... {len(rows) - top} more (--top N)")
+    return "\n".join(lines)
 
 
 def plan(base, region: str, target: Union[str, float, int], policy: str = "self_assessed",
@@ -46,13 +99,7 @@ def plan_json(base, region: str, target: Union[str, float, int], policy: str = "
     (docs/plan.md); plan_json gives its JSON text (the numbers as the library writes them)."""
     iid_h, category = parse_target(target if isinstance(target, str) else f"{target:.2f}")
     core = getattr(base, "_base", base)
-    if new_profile == "max":  # every innovation row at the edition's top level
-        ed = core.edition
-        new_profile = {r["key"]: ed.level_max for r in ed.rows if r["per_innovation"]}
-    elif isinstance(new_profile, str) and new_profile != "median":
-        raise ValueError(f'new_profile: {new_profile!r} is not "median", "max" or a mapping of row keys to levels')
-    median = new_profile == "median" or (new_profile is None and max_new > 0)
-    profile = {} if median or new_profile is None else dict(new_profile)
+    profile, median = _profile(core, new_profile, max_new)
     text = core.plan(region, target_iid_h=iid_h, target_category=category, policy=policy,
                      row_cost=dict(costs or {}), default_cost=default_cost, fixed_rows=list(fixed_rows),
                      max_new=max_new, new_profile=profile, median_profile=median,
@@ -117,10 +164,28 @@ def add_parser(sub) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="JSON Lines or JSON submission files")
     p.add_argument("--target", required=True, type=nonempty,
                    help='an IID (e.g. 65.00) or a category label (e.g. "Sangat Inovatif")')
+    _common_options(p, integer, nonempty)
+    p.set_defaults(func=run)
+    add_gains_parser(sub)
+
+
+def add_gains_parser(sub) -> None:
+    from .cli import integer, nonempty
+
+    p = sub.add_parser("gains", help="every single step of each region ranked by the IID it gains")
+    p.add_argument("files", nargs="+", metavar="FILE", help="JSON Lines or JSON submission files")
+    _common_options(p, integer, nonempty)
+    p.add_argument("--top", type=integer(1, None, "a whole number of at least 1"), default=20,
+                   help="steps shown per region in the table (default 20)")
+    p.add_argument("--all", action="store_true", help="also list the steps that gain nothing")
+    p.set_defaults(func=run_gains)
+
+
+def _common_options(p, integer, nonempty) -> None:
     p.add_argument("--edition", type=nonempty, help="score every record under this edition (name or path)")
     p.add_argument("--policy", default="self_assessed",
                    choices=["self_assessed", "supported", "strict", "assessor"])
-    p.add_argument("--region", action="append", metavar="CODE", help="plan only these regions (repeatable)")
+    p.add_argument("--region", action="append", metavar="CODE", help="only these regions (repeatable)")
     p.add_argument("--cost", action="append", default=[], metavar="ROW=COST",
                    help="cost of one level step on a row (default --default-cost)")
     p.add_argument("--default-cost", type=integer(0, None, "a whole number of at least 0"), default=1)
@@ -134,11 +199,10 @@ def add_parser(sub) -> None:
     p.add_argument("--new-affair", action="append", default=[], metavar="AFFAIR",
                    help="an affair (urusan) new innovations cover (repeatable)")
     p.add_argument("--format", choices=["json", "table"], default="json")
-    p.set_defaults(func=run)
 
 
-def run(args) -> int:
-    from .cli import UsageError, write_stdout
+def _read_options(args):
+    from .cli import UsageError
     from .scenario import ScenarioBase
 
     costs = {}
@@ -162,9 +226,32 @@ def run(args) -> int:
         base = ScenarioBase(list(args.files) if len(args.files) > 1 else args.files[0], edition=args.edition)
     except OSError as exc:
         raise UsageError(f"{printable(exc.filename or '')}: cannot read ({exc.strerror})") from None
-    regions = args.region or base.codes
+    return base, costs, profile
+
+
+def run_gains(args) -> int:
+    from .cli import write_stdout
+
+    base, costs, profile = _read_options(args)
     out = []
-    for code in regions:
+    for code in args.region or base.codes:
+        text = gains_json(base, code, policy=args.policy, costs=costs, default_cost=args.default_cost,
+                          fixed_rows=args.fixed, max_new=args.max_new, new_profile=profile,
+                          new_affairs=args.new_affair, new_cost=args.new_cost, all=args.all)
+        if args.format == "table":
+            out.append(gains_table([json.loads(x) for x in text.splitlines()], args.top) + "\n")
+        else:
+            out.append(text)
+    write_stdout([s.encode("utf-8") for s in out])
+    return 0
+
+
+def run(args) -> int:
+    from .cli import write_stdout
+
+    base, costs, profile = _read_options(args)
+    out = []
+    for code in args.region or base.codes:
         text = plan_json(base, code, args.target, policy=args.policy, costs=costs, default_cost=args.default_cost,
                          fixed_rows=args.fixed, max_new=args.max_new, new_profile=profile,
                          new_affairs=args.new_affair, new_cost=args.new_cost)

@@ -575,3 +575,96 @@ Scenario plan_scenario(const ScenarioBase& base, const RegionPlan& plan, const P
 }
 
 }  // namespace inovasi
+
+namespace inovasi {
+
+std::vector<StepGain> marginal_gains(const ScenarioBase& base, std::size_t region, const PlanOptions& o, bool all) {
+  const Edition& ed = base.edition();
+  const Columns& cols = base.columns();
+  if (region >= base.regions())
+    throw InputError("/region", "region " + std::to_string(region) + " is out of range (the data has " +
+                                    std::to_string(base.regions()) + ")");
+  if (o.policy != Policy::self_assessed && !cols.policy_caps)
+    throw InputError("/policy", std::string("the data holds no evidence caps, so it cannot be read under ") +
+                                    to_string(o.policy));
+  std::vector<bool> fixed(ed.rows.size(), false);
+  for (std::size_t i = 0; i < o.fixed_rows.size(); ++i) {
+    const int idx = ed.row_index(o.fixed_rows[i]);
+    if (idx < 0)
+      throw InputError("/fixed_rows/" + std::to_string(i), "\"" + o.fixed_rows[i] + "\" is not a row of " + ed.name);
+    fixed[static_cast<std::size_t>(idx)] = true;
+  }
+  auto cost_of_row = [&](int idx) {
+    auto it = o.row_cost.find(ed.rows[static_cast<std::size_t>(idx)].key);
+    return it == o.row_cost.end() ? o.default_cost : it->second;
+  };
+  const RegionResult before = base.nominal(region, o.policy);
+  auto exact = [&](const RegionResult& r) {
+    return std::pair<int128, int128>{detail::total_num_h(r.divisor, r.government_h, r.count_h, r.innovation_sum_h),
+                                     int128(r.divisor)};
+  };
+  const auto [x0, d0] = exact(before);
+  std::vector<StepGain> out;
+  Workspace ws;
+  auto add = [&](StepGain g) {
+    const auto [x1, d1] = exact(g.after);
+    // IID in hundredths = X × 10000 / (D × max_total_h): the difference over a common denominator.
+    g.gain_num = (x1 * d0 - x0 * d1) * 10000;
+    g.gain_den = d0 * d1 * ed.max_total_h;
+    if (all || g.gain_num > 0) out.push_back(std::move(g));
+  };
+  const Policy p = o.policy;
+  auto cap_at = [&](const std::vector<std::uint8_t>& v, std::size_t i) { return v.empty() ? ed.level_max : int{v[i]}; };
+  auto step = [&](std::int64_t innovation, std::size_t column, int row_idx, int claimed, int sup, int ass) {
+    if (fixed[static_cast<std::size_t>(row_idx)]) return;
+    const int kept = detail::validated_level(p, claimed, sup, ass, ed);
+    if (kept >= ed.level_max) return;
+    const int cap = detail::cap_of(p, sup, ass, ed.level_max);
+    const int supported = p == Policy::self_assessed ? claimed : std::min(claimed, cap);
+    StepGain g;
+    g.step = {innovation, column, kept, kept + 1, cost_of_row(row_idx) * std::max(0, kept + 1 - supported),
+              kept + 1 > supported};
+    g.cost = g.step.cost;
+    const LevelChange c{region, innovation, column, kept + 1, g.step.evidenced};
+    g.after = base.rescore(region, &c, 1, p, ws);
+    add(std::move(g));
+  };
+  const std::size_t G = ed.government_rows.size(), K = ed.innovation_rows.size();
+  for (std::size_t g = 0; g < G; ++g) {
+    const std::size_t at = region * G + g;
+    step(-1, g, ed.government_rows[g], cols.government_levels[at], cap_at(cols.government_supported_cap, at),
+         cap_at(cols.government_assessor_cap, at));
+  }
+  const auto first = static_cast<std::size_t>(cols.region_offsets[region]);
+  for (std::size_t j = 0; j < base.innovations_of(region); ++j) {
+    if (!detail::scores_points(static_cast<detail::Standing>(cols.status[first + j]))) continue;
+    for (std::size_t k = 0; k < K; ++k) {
+      const std::size_t at = (first + j) * K + k;
+      step(static_cast<std::int64_t>(j), k, ed.innovation_rows[k], cols.innovation_levels[at],
+           cap_at(cols.innovation_supported_cap, at), cap_at(cols.innovation_assessor_cap, at));
+    }
+  }
+  if (o.max_new > 0) {
+    // One new innovation, at the profile a plan would use.
+    PlanOptions one = o;
+    one.max_new = 1;
+    one.target_iid_h = 0;
+    one.target_category.reset();
+    RegionPlan shape = plan_region(base, region, one);  // resolves the profile (median or given)
+    shape.steps.clear();
+    shape.new_innovations = 1;
+    StepGain g;
+    g.new_innovation = true;
+    g.cost = o.new_cost;
+    g.after = base.score_region(plan_scenario(base, shape, o), region, ws);
+    add(std::move(g));
+  }
+  // Highest exact gain first (a/b > c/d ⇔ a·d > c·b, denominators positive), then the cheaper.
+  std::stable_sort(out.begin(), out.end(), [](const StepGain& a, const StepGain& b) {
+    const int128 l = a.gain_num * b.gain_den, r = b.gain_num * a.gain_den;
+    return l != r ? l > r : a.cost < b.cost;
+  });
+  return out;
+}
+
+}  // namespace inovasi

@@ -90,4 +90,61 @@ std::string to_json(const RegionPlan& plan, const ScenarioBase& base, const Plan
   return out;
 }
 
+std::string gains_json(const std::vector<StepGain>& gains, const ScenarioBase& base, std::size_t region,
+                       const PlanOptions& o) {
+  const Edition& ed = base.edition();
+  std::string out;
+  std::size_t rank = 0;
+  for (const auto& g : gains) {
+    detail::JsonWriter w(out);
+    w.begin_object();
+    w.num("rank", static_cast<std::int64_t>(++rank));
+    w.str("region", base.columns().codes.at(region));
+    w.str("edition", ed.name);
+    w.str("policy", to_string(o.policy));
+    if (g.new_innovation) {
+      w.str("step", "new_innovation");
+      w.key("affairs").begin_array();
+      for (const auto& a : o.new_affairs) w.string(a);
+      w.end_array();
+    } else {
+      const int idx = g.step.innovation < 0 ? ed.government_rows[g.step.column] : ed.innovation_rows[g.step.column];
+      const Row& row = ed.rows[static_cast<std::size_t>(idx)];
+      w.str("step", "level");
+      w.key("innovation");
+      if (g.step.innovation < 0) {
+        w.number_text("null");
+      } else {
+        const std::string id = base.innovation_id(region, static_cast<std::size_t>(g.step.innovation));
+        if (id.empty()) w.number(g.step.innovation);
+        else w.string(id);
+      }
+      w.str("row", row.key);
+      w.num("from", g.step.from);
+      w.num("to", g.step.to);
+      if (o.policy != Policy::self_assessed) {
+        w.key("evidence").begin_object();
+        w.boolean("new", g.step.evidenced);
+        if (g.step.evidenced) {
+          const StepEvidence e = evidence_for(row, g.step.to);
+          w.key("kinds").begin_array();
+          for (const auto& k : e.kinds) w.string(k);
+          w.end_array();
+          if (!e.how.empty()) w.str("how", e.how);
+        }
+        w.end_object();
+      }
+    }
+    w.num("cost", g.cost);
+    w.number_text("iid_after", hundredths_text(g.after.iid_h));
+    w.str("category_after", ed.category_label(g.after.category));
+    w.number_text("gain", hundredths_text(round_hundredths(g.gain_num < 0 ? -g.gain_num : g.gain_num, g.gain_den,
+                                                           Rounding::half_up) * (g.gain_num < 0 ? -1 : 1)));
+    w.str("gain_exact", Fraction::make(g.gain_num, g.gain_den * 100).to_string());
+    w.end_object();
+    out += '\n';
+  }
+  return out;
+}
+
 }  // namespace inovasi

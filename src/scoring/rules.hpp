@@ -113,6 +113,12 @@ inline std::int64_t count_points_h(const Edition& ed, int n, bool is_gate_open) 
   return is_gate_open ? ed.count_rate_h * std::min(n, ed.count_cap) : 0;
 }
 
+// A region's total in hundredths × divisor: government and count points weigh once per seat of
+// the divisor, the innovation sum once (it is averaged over the divisor).
+inline int128 total_num_h(int divisor, std::int64_t government_h, std::int64_t count_h, std::int64_t innovation_sum_h) {
+  return int128(divisor) * (government_h + count_h) + innovation_sum_h;
+}
+
 struct RegionTotals {
   int divisor = 1;
   std::int64_t count_h = 0;
@@ -132,7 +138,7 @@ inline RegionTotals finish_region(const Edition& ed, std::int64_t government_h, 
   t.divisor = divisor_for(ed, n);
   t.count_h = count_points_h(ed, n, is_gate_open);
   const int128 D = t.divisor;
-  t.total_num_h = D * (government_h + t.count_h) + innovation_sum_h;
+  t.total_num_h = total_num_h(t.divisor, government_h, t.count_h, innovation_sum_h);
   // IID = total / max_total × 100; in hundredths: total_num_h × 10000 / (D × max_total_h).
   t.iid_num = t.total_num_h * 10000;
   t.iid_den = D * ed.max_total_h;

@@ -264,3 +264,57 @@ TEST(Plan, BadOptionsAreClearErrors) {
   o.fixed_rows.clear();
   EXPECT_TRUE(test::input_error([&] { plan_region(base, 3, o); }));
 }
+
+TEST(Gains, EveryStepScoredAsScoreScoresTheChangedSubmission) {
+  // Every example, every policy: each single step's result equals the scenario engine's score of
+  // that one change (and, self-assessed, score() of the submission with the level raised), and
+  // the list runs from the largest exact gain down.
+  for (const auto& name : {"kabupaten-berau-2023.json", "kota-makassar-2026.json", "kabupaten-banyuwangi-2026-evidence.json"}) {
+    const std::string text = test::source_file(std::string("examples/") + name);
+    Submission sub = parse_submission(text);
+    std::vector<Submission> subs{sub};
+    ScenarioBase base(subs);
+    const Edition& ed = base.edition();
+    for (Policy p : kPolicies) {
+      SCOPED_TRACE(std::string(name) + ", " + to_string(p));
+      PlanOptions o;
+      o.policy = p;
+      o.max_new = 1;
+      o.new_affairs = test::basic_affairs();
+      const auto gains = marginal_gains(base, 0, o, true);
+      ASSERT_FALSE(gains.empty());
+      Workspace ws;
+      std::size_t news = 0;
+      for (std::size_t i = 0; i < gains.size(); ++i) {
+        const StepGain& g = gains[i];
+        if (i > 0) {
+          const StepGain& prev = gains[i - 1];
+          EXPECT_GE(prev.gain_num * g.gain_den, g.gain_num * prev.gain_den) << "sorted by exact gain";
+        }
+        if (g.new_innovation) {
+          ++news;
+          continue;
+        }
+        Scenario sc;
+        sc.policy = p;
+        sc.levels.push_back({0, g.step.innovation, g.step.column, g.step.to, g.step.evidenced});
+        EXPECT_EQ(base.score_region(sc, 0, ws), g.after);
+        EXPECT_EQ(g.step.to, g.step.from + 1);
+        EXPECT_GE(g.gain_num, 0) << "one level more never loses";
+        if (p == Policy::self_assessed) {
+          Submission changed = sub;
+          const int idx = g.step.innovation < 0 ? ed.government_rows[g.step.column] : ed.innovation_rows[g.step.column];
+          Answer& a = g.step.innovation < 0 ? changed.government[static_cast<std::size_t>(idx)]
+                                            : changed.innovations[static_cast<std::size_t>(g.step.innovation)].answers.edit(
+                                                  static_cast<std::size_t>(idx));
+          a.present = true;
+          a.level = g.step.to;
+          ScoreOptions so;
+          so.with_breakdown = false;
+          EXPECT_EQ(score(changed, so).iid_h, g.after.iid_h);
+        }
+      }
+      EXPECT_EQ(news, 1u);
+    }
+  }
+}
