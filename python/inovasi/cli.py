@@ -481,6 +481,8 @@ def _parser() -> argparse.ArgumentParser:
     ranking.add_parser(sub)
     from . import planning
     planning.add_parser(sub)
+    from . import explain
+    explain.add_parser(sub)
     from . import synth
     synth.add_parser(sub)
     return p
