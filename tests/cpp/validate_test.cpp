@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "inovasi/evidence.hpp"
+#include "inovasi/scenario.hpp"
 #include "inovasi/validate.hpp"
 #include "test_util.hpp"
 
@@ -457,4 +458,64 @@ TEST(Rebind, MissingRowKeyNamesTheKeyAndBothEditions) {
   const auto r = error_of([&] { parse_submission(text, po); });
   ASSERT_TRUE(r);
   EXPECT_EQ(r->pointer(), "/government/1");
+}
+
+// A scenario base under another edition: each region's results are score() of its JSON read
+// with that edition overriding its own, under every policy, nominal and with a level changed.
+TEST(Rebind, CrossEditionScenarioBaseEqualsReparsedScores) {
+  const std::vector<std::string> names = {"iid-2023", "iid-2024", "iid-2025", "iid-2026"};
+  int pairs = 0, compared = 0;
+  for (const auto& f : examples()) {
+    const std::string text = read(f);
+    const Submission s = parse_submission(text);
+    for (const auto& name : names) {
+      if (name == s.edition->name) continue;
+      SCOPED_TRACE(f.filename().string() + " -> " + name);
+      const EditionPtr other = builtin_edition(name);
+      ParseOptions po;
+      po.edition = other;
+      po.override_edition = true;
+      std::optional<Submission> reparsed;
+      if (error_of([&] { reparsed = parse_submission(text, po); })) {
+        const auto e = error_of([&] { ScenarioBase base({s}, other); });
+        ASSERT_TRUE(e);
+        EXPECT_NE(e->message().find("(record 0, region " + s.region.code + ")"), std::string::npos) << e->message();
+        continue;
+      }
+      const ScenarioBase base({s}, other);
+      ASSERT_EQ(&base.edition(), other.get());
+      ++pairs;
+      for (Policy p : kPolicies) {
+        const Score want = score(*reparsed, {p, false});
+        const RegionResult got = base.nominal(0, p);
+        EXPECT_EQ(got.iid_h, want.iid_h) << to_string(p);
+        EXPECT_EQ(got.government_h, want.government_h);
+        EXPECT_EQ(got.innovation_sum_h, want.innovation_sum_h);
+        EXPECT_EQ(got.count_h, want.count_h);
+        EXPECT_EQ(got.divisor, want.divisor);
+        EXPECT_EQ(other->category_label(got.category), want.category);
+        // One claimed level raised to the top: the changed submission, re-parsed, scored.
+        if (reparsed->innovations.empty()) continue;
+        const std::size_t col = 0;
+        const std::size_t row = static_cast<std::size_t>(other->innovation_rows[col]);
+        Scenario sc;
+        sc.policy = p;
+        sc.levels.push_back({0, 0, col, other->level_max});
+        Submission changed = *reparsed;
+        Answer& a = changed.innovations[0].answers.edit(row);
+        a.present = a.level_given = true;
+        a.has_value = false;
+        a.value_text.clear();
+        a.level = other->level_max;
+        Workspace ws;
+        const RegionResult moved = base.score_region(sc, 0, ws);
+        const Score want2 = score(changed, {p, false});
+        EXPECT_EQ(moved.iid_h, want2.iid_h) << to_string(p);
+        EXPECT_EQ(moved.innovation_sum_h, want2.innovation_sum_h);
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(pairs, 20);  // (example, other edition) pairs whose JSON reads under the other
+  EXPECT_EQ(compared, 4 * 17);  // of them, those with an innovation to change, four policies each
 }
