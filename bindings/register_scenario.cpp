@@ -51,7 +51,7 @@ py::dict region_dict(const inovasi::RegionResult& r) {
 }
 
 std::unique_ptr<ScenarioBase> base_from_text(const py::bytes& data, const py::object& edition,
-                                             const std::string& source) {
+                                             const std::string& source, const py::object& rebind_to) {
   const std::string_view text = data;  // immutable, held by the caller for the call
   inovasi::ParseOptions o;
   o.source = source;
@@ -59,6 +59,8 @@ std::unique_ptr<ScenarioBase> base_from_text(const py::bytes& data, const py::ob
     o.edition = edition_arg(edition);
     o.override_edition = true;
   }
+  inovasi::EditionPtr other;
+  if (!rebind_to.is_none()) other = edition_arg(rebind_to);
   py::gil_scoped_release release;
   std::vector<inovasi::Submission> subs;
   inovasi::RecordReader reader(text, o);
@@ -68,6 +70,7 @@ std::unique_ptr<ScenarioBase> base_from_text(const py::bytes& data, const py::ob
     subs.push_back(std::move(*rec.submission));
   }
   if (subs.empty()) throw inovasi::InputError("", "no regions in the input", source);
+  if (other) return std::make_unique<ScenarioBase>(subs, other);
   return std::make_unique<ScenarioBase>(subs);
 }
 
@@ -75,7 +78,8 @@ std::unique_ptr<ScenarioBase> base_from_text(const py::bytes& data, const py::ob
 
 void register_scenario(py::module_& m) {
   py::class_<ScenarioBase>(m, "ScenarioBase")
-      .def(py::init(&base_from_text), py::arg("data"), py::arg("edition") = py::none(), py::arg("source") = "")
+      .def(py::init(&base_from_text), py::arg("data"), py::arg("edition") = py::none(), py::arg("source") = "",
+           py::arg("rebind_to") = py::none())
       .def_property_readonly("regions", &ScenarioBase::regions)
       .def_property_readonly("edition", [](const ScenarioBase& b) { return PyEdition{b.columns().edition}; })
       .def_property_readonly("codes", [](const ScenarioBase& b) { return b.columns().codes; })

@@ -100,6 +100,13 @@ class ScenarioBase {
  public:
   // Pre-validates every submission once (they must share one edition).
   explicit ScenarioBase(const std::vector<Submission>& submissions);
+  // A base under another edition with the same row keys: every submission re-bound to
+  // `edition` (rebind(), include/inovasi/validate.hpp: answers matched by row key, levels
+  // re-derived from raw values, checked against its level range), then pre-validated under it
+  // (the evidence re-checked by its rules). Each region scores as its JSON read with that
+  // edition overriding its own. A row key the edition lacks is an InputError naming the key,
+  // both editions and the record.
+  ScenarioBase(const std::vector<Submission>& submissions, EditionPtr edition);
   // From policy columns (to_policy_columns, or a generator's). Innovation ids are optional
   // (ids[j] for innovation j of the data, in column order); without them the columns' own
   // innovation_ids (schema v2) serve, and columns without ids name innovations by index only.

@@ -57,13 +57,21 @@ class ScenarioBase:
 
     ``source``: a path, a list of paths or bytes of JSON Lines; ``edition`` (a name, a path or
     an :class:`inovasi.Edition`) overrides every record's own, otherwise they must share one.
+
+    ``rebind_to`` (a name, a path or an :class:`inovasi.Edition`): a base under another edition
+    with the same row keys. The records are read under their own edition, then re-bound: answers
+    matched by row key, levels re-derived from raw values where given, the evidence re-checked
+    under ``rebind_to``. Each region scores as its JSON read with ``edition=rebind_to``; a row key
+    the other edition lacks is an :class:`inovasi.InputError` naming the key and both editions.
     """
 
     def __init__(self, source: Union[PathLike, bytes, Sequence[PathLike]],
-                 edition: Union[str, Edition, None] = None):
+                 edition: Union[str, Edition, None] = None,
+                 rebind_to: Union[str, Edition, None] = None):
         data, name = _read(source)
         ed = _edition(edition) if edition is not None else None
-        self._base = _core.ScenarioBase(data, ed, name)
+        other = _edition(rebind_to) if rebind_to is not None else None
+        self._base = _core.ScenarioBase(data, ed, name, other)
 
     @property
     def regions(self) -> int:

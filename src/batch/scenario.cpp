@@ -1,4 +1,5 @@
 #include "inovasi/scenario.hpp"
+#include "inovasi/validate.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -61,6 +62,25 @@ ScenarioBase::ScenarioBase(const std::vector<Submission>& submissions) : cols_(t
     }
   finish();
 }
+
+namespace {
+std::vector<Submission> rebound(const std::vector<Submission>& submissions, const EditionPtr& edition) {
+  std::vector<Submission> out;
+  out.reserve(submissions.size());
+  for (std::size_t i = 0; i < submissions.size(); ++i) {
+    try {
+      out.push_back(rebind(submissions[i], edition));
+    } catch (const InputError& e) {
+      throw InputError(e.pointer(), e.message() + " (record " + std::to_string(i) + ", region " +
+                                        submissions[i].region.code + ")");
+    }
+  }
+  return out;
+}
+}  // namespace
+
+ScenarioBase::ScenarioBase(const std::vector<Submission>& submissions, EditionPtr edition)
+    : ScenarioBase(rebound(submissions, edition)) {}
 
 ScenarioBase::ScenarioBase(Columns policy_columns, std::vector<std::string> innovation_ids)
     : cols_(std::move(policy_columns)), ids_(std::move(innovation_ids)) {

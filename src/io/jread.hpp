@@ -14,6 +14,8 @@
 #include "inovasi/decimal.hpp"
 #include "inovasi/error.hpp"
 #include "io/json_dom.hpp"
+#include "model/text.hpp"
+#include "inovasi/validate.hpp"
 
 namespace inovasi::detail {
 
@@ -52,18 +54,6 @@ std::string ptr_text(const P& p) {
 }
 [[noreturn]] inline void fail(const Ptr& ptr, const std::string& msg) { fail(ptr.str(), msg); }
 [[noreturn]] inline void fail(const char* ptr, const std::string& msg) { fail(std::string(ptr), msg); }
-
-// A value as shown in a message: a long one (a hostile 50 MB string) is cut at a UTF-8
-// boundary, so an error costs little memory however it is kept.
-inline std::string excerpt(std::string_view s) {
-  constexpr std::size_t kShown = 120;
-  if (s.size() <= kShown + 40) return std::string(s);
-  std::size_t cut = kShown;
-  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(s.substr(0, cut)) + "… (" + std::to_string(s.size()) + " bytes)";
-}
-
-inline std::string quoted(std::string_view s) { return "\"" + excerpt(s) + "\""; }
 
 template <class N, class P>
 void expect(const N& n, JType t, const P& ptr, std::string_view what = {}) {
@@ -151,13 +141,6 @@ std::int64_t get_int(const N& n, const P& ptr, std::int64_t lo, std::int64_t hi,
   return *v;
 }
 
-// ASCII lower case: codes and affair names are matched case-insensitively.
-inline std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 template <class E, class N, class P>
 E parse_enum(const N& n, const P& ptr, std::initializer_list<std::pair<std::string_view, E>> values) {
   const std::string_view s = get_view(n, ptr);
@@ -169,31 +152,10 @@ E parse_enum(const N& n, const P& ptr, std::initializer_list<std::pair<std::stri
   fail(ptr, quoted(s) + " is not one of: " + list);
 }
 
-inline bool valid_date(std::string_view s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-    if (s[i] < '0' || s[i] > '9') return false;
-  auto num = [&](std::size_t at, std::size_t len) {
-    int v = 0;
-    for (std::size_t i = at; i < at + len; ++i) v = v * 10 + (s[i] - '0');
-    return v;
-  };
-  int y = num(0, 4), m = num(5, 2), d = num(8, 2);
-  if (m < 1 || m > 12 || d < 1) return false;
-  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  int max = days[m - 1] + (m == 2 && leap ? 1 : 0);
-  return d <= max;
-}
-
 template <class N, class P>
 std::string_view get_date(const N& n, const P& ptr) {
   const std::string_view s = get_view(n, ptr);
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-' ||
-      !std::all_of(s.begin(), s.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); }))
-    fail(ptr, quoted(s) + " is not an ISO date (YYYY-MM-DD)");
-  if (!valid_date(s)) fail(ptr, quoted(s) + " is not a real calendar date");
-  if (s < "1900-01-01" || s > "2100-12-31") fail(ptr, quoted(s) + " is out of range 1900..2100");
+  if (auto e = rules::date(s); !e.empty()) fail(ptr, e);
   return s;
 }
 

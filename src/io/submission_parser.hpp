@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "inovasi/submission.hpp"
+#include "inovasi/validate.hpp"
 #include "io/jread.hpp"
 #include "io/json_dom.hpp"
 #include "model/relative_year.hpp"
@@ -20,22 +21,6 @@
 namespace inovasi::detail {
 
 inline Tri tri_of(bool b) { return b ? Tri::yes : Tri::no; }
-
-inline std::string file_type_of(std::string_view file) {
-  if (file.rfind("http://", 0) == 0 || file.rfind("https://", 0) == 0) return "link";
-  auto dot = file.rfind('.');
-  auto slash = file.find_last_of("/\\");
-  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "other";
-  const std::string_view ext = file.substr(dot + 1);
-  for (std::string_view t : {"pdf", "jpg", "jpeg", "png", "mp4", "mov"}) {
-    if (ext.size() != t.size()) continue;
-    bool same = true;  // ASCII case-insensitively
-    for (std::size_t i = 0; i < t.size() && same; ++i)
-      same = (ext[i] >= 'A' && ext[i] <= 'Z' ? ext[i] - 'A' + 'a' : ext[i]) == t[i];
-    if (same) return std::string(t);
-  }
-  return "other";
-}
 
 // Default values, keeping the storage of strings and vectors (lean mode reuses them).
 inline void reset(EvidenceItem& it) {
@@ -84,65 +69,36 @@ class Parser {
  public:
   Parser(const Edition& ed, const ParseLimits& limits, bool lean = false) : ed_(ed), limits_(limits), lean_(lean) {}
 
-  std::string context(const Row& r) const {
-    return "(" + ed_.name + ", indicator " + r.key + ")";
-  }
+  std::string context(const Row& r) const { return rules::row_context(ed_, r); }
 
   int level_of(const N& n, const Ptr& ptr, const Row& r) const {
     Decimal d = get_decimal(n, ptr);
     if (!d.is_integer()) fail(ptr, excerpt(n.text) + " is not a whole level " + context(r));
     auto v = d.scaled(0);
-    if (!v || *v < ed_.level_min || *v > ed_.level_max)
-      fail(ptr, excerpt(n.text) + " is out of range " + std::to_string(ed_.level_min) + ".." +
-                    std::to_string(ed_.level_max) + " " + context(r));
+    if (auto e = rules::level(ed_, r, v, n.text); !e.empty()) fail(ptr, e);
     return static_cast<int>(*v);
   }
 
-  // Years given as "T-k" or calendar years → offsets back from T-0, within the row's window.
-  int year_window(const Row& r) const {
-    int w = 1;
-    for (const auto& rule : r.year_rules) {
-      for (int o : rule.offsets) w = std::max(w, o + 1);
-      w = std::max(w, rule.count);
-    }
-    return w;
-  }
-
+  // The JSON forms of a value (a number, a code, years as "T-k" or calendar years) read into
+  // the model's derivation (inovasi::level_of_number, ...), which holds the rules.
   int level_from_value(const N& v, const Ptr& ptr, const Row& r, const std::string& basis,
                        std::string& text) const {
+    ValueLevel out;
     switch (r.input) {
       case InputKind::level:
-        fail(ptr, "indicator " + r.key + " takes a level only in " + ed_.name +
-                      " (the edition has no bands for a value)");
+        fail(ptr, level_only(ed_, r));
       case InputKind::count:
       case InputKind::decimal:
-      case InputKind::bases: {
-        const Bands& b = r.input == InputKind::bases ? r.bases.at(basis) : *r.bands;
-        Decimal d = get_decimal(v, ptr);
-        if (b.input == InputKind::count) {
-          if (!d.is_integer() || d.negative())
-            fail(ptr, excerpt(v.text) + " is not a count: indicator " + r.key +
-                          (r.input == InputKind::bases ? " (basis " + basis + ")" : "") +
-                          " takes a whole number ≥ 0 " + context(r));
-        }
-        text = d.to_string();
-        return b.level_for(d);
-      }
-      case InputKind::code: {
-        const auto& s = get_view(v, ptr);
-        auto it = r.codes.find(lower(s));
-        if (it == r.codes.end()) {
-          std::string list;
-          for (auto& [k, lv] : r.codes) list += (list.empty() ? "" : ", ") + k;
-          fail(ptr, quoted(s) + " is not a code of indicator " + r.key + " in " + ed_.name + " (" + list + ")");
-        }
-        text = s;
-        return it->second;
-      }
+      case InputKind::bases:
+        out = level_of_number(ed_, r, basis, get_decimal(v, ptr), v.text);
+        break;
+      case InputKind::code:
+        out = level_of_code(ed_, r, get_view(v, ptr));
+        break;
       case InputKind::years: {
         expect(v, JType::array, ptr, "years such as [\"T-0\", \"T-1\"]");
-        int window = year_window(r);
-        std::set<int> offsets;
+        std::vector<int>& offsets = scratch_years_;
+        offsets.clear();
         for (std::size_t i = 0; i < v.items.size(); ++i) {
           const Ptr ip = ptr / i;
           const auto& y = v.items[i];
@@ -159,17 +115,16 @@ class Parser {
           } else {
             fail(ip, std::string("expected a year (\"T-1\" or a number), found ") + type_name(y.type));
           }
-          if (off >= window)
-            fail(ip, detail::relative_year_text(off) + " is outside the window " +
-                         detail::relative_year_text(window - 1) + "…T-0 " + context(r));
-          if (!offsets.insert(off).second) fail(ip, "year " + detail::relative_year_text(off) + " given twice");
+          if (auto e = year_offset(ed_, r, off, offsets); !e.empty()) fail(ip, e);
+          offsets.push_back(off);
         }
-        for (int o : offsets) text += (text.empty() ? "" : ",") + detail::relative_year_text(o);
-        text = "[" + text + "]";
-        return r.level_for_years(std::vector<int>(offsets.begin(), offsets.end()), ed_.level_min);
+        out = level_of_years(ed_, r, offsets);
+        break;
       }
     }
-    return 0;
+    if (!out.error.empty()) fail(out.item ? ptr / *out.item : ptr, out.error);
+    text = std::move(out.text);
+    return out.level;
   }
 
   void parse_item(const N& n, const Ptr& p, const Row& r, EvidenceItem& it) const {
@@ -180,10 +135,7 @@ class Parser {
                 "supported_level"});
     reset(it);
     const std::string_view kind = get_view(require(n, "kind", p), p / "kind");
-    if (std::none_of(ed_.evidence_kinds.begin(), ed_.evidence_kinds.end(), [&](const std::string& k) {
-          return k.size() == kind.size() && (kind.empty() || k[0] == kind[0]) && k == kind;  // length, first byte first
-        }))
-      fail(p / "kind", quoted(kind) + " is not an evidence kind of " + ed_.name);
+    if (auto e = rules::evidence_kind(ed_, kind); !e.empty()) fail(p / "kind", e);
     it.kind = kind;
     if (auto f = n.find("file")) {
       it.file = get_view(*f, p / "file");
@@ -221,13 +173,8 @@ class Parser {
     a.present = true;
     std::string& basis = a.basis;
     if (auto b = n.find("basis")) {
-      if (r.input != InputKind::bases) fail(p / "basis", "indicator " + r.key + " takes no basis " + context(r));
       basis = get_view(*b, p / "basis");
-      if (!r.bases.count(basis)) {
-        std::string list;
-        for (auto& [k, v] : r.bases) list += (list.empty() ? "" : ", ") + k;
-        fail(p / "basis", quoted(basis) + " is not a basis of indicator " + r.key + " in " + ed_.name + " (" + list + ")");
-      }
+      if (auto e = rules::basis(ed_, r, basis); !e.empty()) fail(p / "basis", e);
     } else if (r.input == InputKind::bases) {
       basis = r.default_basis;
     }
@@ -241,26 +188,21 @@ class Parser {
       int derived = level_from_value(*vv, p / "value", r, basis, a.value_text);
       a.has_value = true;
       if (lv && derived != a.level)
-        fail(p / "level", "level " + std::to_string(a.level) + " disagrees with value " + a.value_text +
-                              ", which gives level " + std::to_string(derived) + " " + context(r));
+        fail(p / "level", rules::level_disagrees(ed_, r, a.level, a.value_text, derived));
       a.level = derived;
     }
     if (auto acc = n.find("acceptance")) {
       Decimal d = get_decimal(*acc, p / "acceptance");
       if (d < Decimal() || d > Decimal::from_int(1))
-        fail(p / "acceptance", excerpt(acc->text) + " is out of range 0..1");
+        fail(p / "acceptance", rules::acceptance_out_of_range(acc->text));
       a.acceptance = d.to_double();
     }
     if (auto ev = n.find("evidence")) {
       const Ptr ep = p / "evidence";
       expect(*ev, JType::array, ep);
-      if (ev->items.size() > limits_.max_evidence_items)
-        fail(ep, std::to_string(ev->items.size()) + " evidence items exceed the limit of " +
-                     std::to_string(limits_.max_evidence_items));
+      if (auto e = rules::too_many_evidence_items(ev->items.size(), limits_); !e.empty()) fail(ep, e);
       if (ev->items.size() > limits_.max_region_evidence_items - evidence_seen_)
-        fail(ep / (limits_.max_region_evidence_items - evidence_seen_),
-             "the region's evidence items exceed the limit of " +
-                 std::to_string(limits_.max_region_evidence_items) + " per region (all answers together)");
+        fail(ep / (limits_.max_region_evidence_items - evidence_seen_), rules::region_evidence_limit(limits_));
       evidence_seen_ += ev->items.size();
       if (!lean_) a.evidence.reserve(ev->items.size());  // exactly: no doubling slack on 200 items
       for (std::size_t i = 0; i < ev->items.size(); ++i) {
@@ -362,10 +304,7 @@ class Parser {
       for (std::size_t i = 0; i < v->items.size(); ++i) {
         const Ptr cp = clp / i;
         const std::string_view c = get_view(v->items[i], cp);
-        if (c != "tertinggal" && c != "perbatasan" && c != "papua")
-          fail(cp, quoted(c) + " is not one of: tertinggal, perbatasan, papua");
-        if (std::find(reg.clusters.begin(), reg.clusters.end(), c) != reg.clusters.end())
-          fail(cp, "cluster " + quoted(c) + " given twice");
+        if (auto e = rules::cluster(reg.clusters, c); !e.empty()) fail(cp, e);
         reg.clusters.emplace_back(c);
       }
     }
@@ -380,10 +319,7 @@ class Parser {
     if (auto inv = root.find("innovations")) {
       const Ptr ip0("/innovations");
       expect(*inv, JType::array, ip0);
-      const std::size_t max = std::min(limits_.max_innovations, ParseLimits::kMaxInnovationsCeiling);
-      if (inv->items.size() > max)
-        fail(ip0, std::to_string(inv->items.size()) + " innovations exceed the limit of " +
-                      std::to_string(max) + " per region");
+      if (auto e = rules::too_many_innovations(inv->items.size(), limits_); !e.empty()) fail(ip0, e);
       std::map<std::string, std::size_t> ids;
       count = inv->items.size();
       if (s.innovations.size() < count) s.innovations.resize(count);
@@ -393,9 +329,7 @@ class Parser {
         parse_innovation(inv->items[i], ip, x);
         x.source_index = i;
         auto [it, fresh] = ids.emplace(x.id, i);
-        if (!fresh)
-          fail(ip / "id", "duplicate innovation id " + quoted(x.id) + " (first at /innovations/" +
-                              std::to_string(it->second) + ")");
+        if (!fresh) fail(ip / "id", rules::duplicate_id(x.id, it->second));
       }
     }
     // Lean mode keeps the innovations of earlier records for their storage; they are not this one's.
@@ -408,6 +342,7 @@ class Parser {
   bool lean_;
   mutable Answer scratch_answer_;
   mutable EvidenceItem scratch_item_;
+  mutable std::vector<int> scratch_years_;
   mutable std::size_t evidence_seen_ = 0;  // evidence items of the region so far
 };
 

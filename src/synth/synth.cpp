@@ -17,6 +17,7 @@
 #include "inovasi/error.hpp"
 #include "inovasi/evidence.hpp"
 #include "inovasi/submission.hpp"
+#include "inovasi/validate.hpp"
 
 namespace inovasi {
 
@@ -315,11 +316,7 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 class TemplateBuilder {
  public:
-  explicit TemplateBuilder(EditionPtr ed) : edp_(std::move(ed)), ed_(*edp_), t0_(ed_.t0_year()) {
-    options_.edition = edp_;
-    options_.override_edition = true;
-    options_.source = "synth-template";
-  }
+  explicit TemplateBuilder(EditionPtr ed) : edp_(std::move(ed)), ed_(*edp_), t0_(ed_.t0_year()) {}
 
   // cells[row index][level][kind variant][year variant]
   std::vector<std::vector<std::array<std::array<Cell, kAppliedYears + 1>, 2>>> build() {
@@ -353,7 +350,7 @@ class TemplateBuilder {
       for (int k = ed_.level_min + 1; k <= ed_.level_max; ++k)
         for (int kv = 0; kv < 2; ++kv)
           for (int yv = 0; yv <= kAppliedYears; ++yv)
-            cells[r][k][kv][yv].bare = verify(static_cast<int>(r), k, kv, yv, "[]");
+            cells[r][k][kv][yv].bare = verify(static_cast<int>(r), k, kv, yv, {});
     return cells;
   }
 
@@ -367,51 +364,75 @@ class TemplateBuilder {
   EditionPtr edp_;
   const Edition& ed_;
   int t0_;
-  ParseOptions options_;
 
   using Outcome = CheckOutcome;
 
   static const char* kind_name(int kv) { return kv ? "non_digital" : "digital"; }
   int applied_year(int yv) const { return t0_ - kAppliedYears + yv; }  // yv 1..3 → T-2..T-0
 
-  // The check of row r's answer not given at all (the generator leaves level_min unwritten).
-  Outcome verify_absent(int r) const { return verify(r, 0, 0, 0, "", true); }
+  // The evidence item the JSON of `it` (append_item) reads as.
+  static EvidenceItem item_of(const ItemSpec& it) {
+    EvidenceItem e;
+    e.kind = it.kind;
+    e.file = it.file;
+    if (!it.file.empty()) e.file_type = file_type_of(it.file);
+    e.date = it.date;
+    e.year = it.year;
+    e.group = it.group;
+    if (!it.value.empty()) e.value = Decimal::parse(it.value);
+    Tri* facts[kFacts] = {&e.signed_, &e.names_innovation, &e.highlighted, &e.in_force, &e.on_behalf_of_regional_head,
+                          &e.has_cover};
+    for (int f = 0; f < kFacts; ++f)
+      if (it.facts[f]) *facts[f] = it.facts[f] == 2 ? Tri::yes : Tri::no;
+    if (!it.duration.empty()) e.duration_s = Decimal::parse(it.duration);
+    if (it.verdict == "accepted") e.verdict = Verdict::accepted;
+    else if (it.verdict == "revision") e.verdict = Verdict::revision;
+    else if (it.verdict == "rejected") e.verdict = Verdict::rejected;
+    return e;
+  }
 
-  Outcome verify(int r, int level, int kv, int yv, const std::string& evidence, bool absent = false) const {
+  // The check of one candidate answer, built in memory and validated with the readers' rules
+  // (validate): a candidate the rules refuse is a bug of the search, so it throws.
+  // The check of row r's answer not given at all (the generator leaves level_min unwritten).
+  Outcome verify_absent(int r) const { return verify(r, 0, 0, 0, {}, true); }
+
+  Outcome verify(int r, int level, int kv, int yv, const std::vector<ItemSpec>& items, bool absent = false) const {
     const Row& row = ed_.rows[r];
-    std::string doc;
-    detail::JsonWriter w(doc);
-    auto answer = [&] {
-      if (absent) w.begin_object().end_object();
-      else w.begin_object().key(row.key).begin_object().num("level", level).json("evidence", evidence).end_object().end_object();
-    };
-    w.begin_object().key("region").begin_object().str("code", "00").str("type", "province").end_object();
+    Submission sub;
+    sub.edition = edp_;
+    sub.region.code = "00";
+    sub.region.type = RegionType::province;
+    sub.region.province = province_of_code(sub.region.code);
+    sub.government.assign(ed_.rows.size(), Answer{});
     const bool gov = row.aspect_index == 0;
+    Answer* a = nullptr;
     if (gov) {
-      w.key("government");
-      answer();
-      w.key("innovations").begin_array().end_array();
+      a = &sub.government[static_cast<std::size_t>(r)];
     } else {
-      w.key("innovations").begin_array().begin_object();
-      w.str("id", "t").str("status", "submitted").str("kind", kind_name(kv));
-      if (yv) w.str("applied_date", std::to_string(applied_year(yv)) + "-07-01");
-      w.key("answers");
-      answer();
-      w.end_object().end_array();
+      Innovation& inv = sub.innovations.emplace_back();
+      inv.id = "t";
+      inv.status = Status::submitted;
+      inv.kind = kv ? Kind::non_digital : Kind::digital;
+      if (yv) inv.applied_date = std::to_string(applied_year(yv)) + "-07-01";
+      inv.answers = Answers(ed_.rows.size());
+      if (!absent) a = &inv.answers.edit(static_cast<std::size_t>(r));
     }
-    w.end_object();
+    if (!absent) {
+      a->present = true;
+      a->level = level;
+      a->level_given = true;
+      a->evidence.reserve(items.size());
+      for (const auto& it : items) a->evidence.push_back(item_of(it));
+    }
+    validate(sub);
+    AnswerCheck c = check_answer(sub, gov ? -1 : 0, r);
     Outcome o;
-    try {
-      Submission sub = parse_submission(doc, options_);
-      AnswerCheck c = check_answer(sub, gov ? -1 : 0, r);
-      o.parsed = true;
-      o.supported = c.supported;
-      o.error = c.has_error;
-      o.supported_cap = static_cast<std::uint8_t>(c.supported_cap);
-      o.assessor_cap = static_cast<std::uint8_t>(c.assessor_cap);
-      o.acceptance = acceptance_q16(c.acceptance);
-    } catch (const InputError&) {
-    }
+    o.parsed = true;
+    o.supported = c.supported;
+    o.error = c.has_error;
+    o.supported_cap = static_cast<std::uint8_t>(c.supported_cap);
+    o.assessor_cap = static_cast<std::uint8_t>(c.assessor_cap);
+    o.acceptance = acceptance_q16(c.acceptance);
     return o;
   }
 
@@ -485,8 +506,8 @@ class TemplateBuilder {
   bool accept(int r, int k, int kv, int yv, const std::vector<ItemSpec>& items, Cell& c) const {
     std::string ev = items_json(items);
     if (c.found && ev.size() >= c.evidence.size()) return false;
-    Outcome o = verify(r, k, kv, yv, ev);
-    if (!o.parsed || o.error || o.supported < k) return false;
+    Outcome o = verify(r, k, kv, yv, items);
+    if (o.error || o.supported < k) return false;
     c.found = true;
     c.evidence = std::move(ev);
     c.items = items;
@@ -649,17 +670,17 @@ class TemplateBuilder {
       return true;
     });
     for (auto& items : evidence_defects) {
+      Outcome o = verify(r, k, kv, yv, items);
+      if (!o.error && o.supported >= k) continue;
       std::string ev = items_json(items);
-      Outcome o = verify(r, k, kv, yv, ev);
-      if (!o.parsed || (!o.error && o.supported >= k)) continue;
       c.mutations.push_back({std::move(ev), static_cast<std::uint8_t>(std::min(k, o.supported)), o});
     }
     for (const char* verdict : {"rejected", "revision"}) {  // the assessor rejects the documents
       std::vector<ItemSpec> items = c.items;
       for (auto& it : items) it.verdict = verdict;
+      Outcome o = verify(r, k, kv, yv, items);
       std::string ev = items_json(items);
-      Outcome o = verify(r, k, kv, yv, ev);
-      if (o.parsed) c.mutations.push_back({std::move(ev), static_cast<std::uint8_t>(std::min(k, o.supported)), o});
+      c.mutations.push_back({std::move(ev), static_cast<std::uint8_t>(std::min(k, o.supported)), o});
     }
   }
 };
