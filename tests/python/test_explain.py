@@ -73,3 +73,13 @@ def test_cli_explain():
                         "--format", "json"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["region"] == "73.71"
+
+
+def test_explain_under_a_projection_edition():
+    path = ROOT / "examples" / "kota-tangerang-2026.json"
+    proj = str(ROOT / "examples" / "editions" / "iid-2027-projection.json")
+    x = ex.explain(path, edition=proj)
+    s = inovasi.score(json.loads(path.read_text(encoding="utf-8")), edition=proj, override_edition=True).to_dict()
+    assert x["edition"] == "iid-2027-projection" and not x["gate_open"]
+    assert x["gate_missing"] == ["perumahan rakyat dan kawasan permukiman"]
+    assert sum(r["points_lost"] for r in x["lost"]) + x["count_points_lost"] == x["max_total"] - Fraction(s["total_exact"])
