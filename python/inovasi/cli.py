@@ -483,6 +483,8 @@ def _parser() -> argparse.ArgumentParser:
     planning.add_parser(sub)
     from . import explain
     explain.add_parser(sub)
+    from . import whatif
+    whatif.add_parser(sub)
     from . import synth
     synth.add_parser(sub)
     return p
