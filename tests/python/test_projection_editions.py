@@ -39,3 +39,18 @@ def test_a_region_under_next_years_rules():
     # Same government points and innovation sum: only the divisor and the count points move.
     assert far["government_points"] == later["government_points"] == now["government_points"]
     assert now["iid"] > later["iid"] > far["iid"]
+
+
+def test_a_regency_department_contest_scored_by_the_same_engine():
+    # examples/editions/lomba-opd-berau.json: a fictional regency contest with its own rows,
+    # weights, labels and bands; each department is a record. Hand-computed:
+    # government K1 3x2 + K2 2x2 + K3 1x1 = 11; innovation dk-1 = I1 2x3 + I2 3x3 + I3 1x2 + I4 2x1
+    # = 19, dk-2 lacks the mandatory I1 (zero_innovation) = 0; divisor max(3, 2) = 3; count 2 x 1;
+    # total 11 + 19/3 + 2 = 58/3 of a maximum 15 + 27 + 10 = 52: IID 5800/156 = 37.179... -> 37.18.
+    ed = str(ROOT / "examples" / "editions" / "lomba-opd-berau.json")
+    line = (ROOT / "examples" / "editions" / "lomba-opd-berau-contoh.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    s = inovasi.score(json.loads(line), edition=ed).to_dict()
+    assert s["government_points"] == 11 and s["innovation_average_exact"] == "19/3" and s["count_points"] == 2
+    assert s["divisor"] == 3 and s["total_exact"] == "58/3"
+    assert s["iid"] == 37.18 and s["category"] == "OPD Kurang Inovatif"
+    assert [i["points"] for i in s["innovations"]] == [19, 0]
