@@ -75,7 +75,7 @@ import importlib.util
 for mod, pkg in [("numpy", "numpy"), ("pandas", "pandas"), ("pyarrow", "pyarrow"), ("pytest", "pytest"),
                  ("hypothesis", "hypothesis"), ("pybind11", "pybind11"), ("scikit_build_core", "scikit-build-core"),
                  ("ninja", "ninja"), ("cmake", "cmake"),
-                 ("ortools", "ortools")]:  # ortools: CP-SAT, the planner's second solver in the tests
+                 ("ortools", "ortools"), ("tqdm", "tqdm")]:  # ortools: CP-SAT, the planner's second solver in the tests; tqdm: progress bars
     if importlib.util.find_spec(mod) is None:
         print(pkg)
 PYEOF

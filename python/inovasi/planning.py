@@ -232,9 +232,11 @@ def _read_options(args):
 def run_gains(args) -> int:
     from .cli import write_stdout
 
+    from ._progress import progress
+
     base, costs, profile = _read_options(args)
     out = []
-    for code in args.region or base.codes:
+    for code in progress(args.region or base.codes, desc="gains"):
         text = gains_json(base, code, policy=args.policy, costs=costs, default_cost=args.default_cost,
                           fixed_rows=args.fixed, max_new=args.max_new, new_profile=profile,
                           new_affairs=args.new_affair, new_cost=args.new_cost, all=args.all)
@@ -249,9 +251,11 @@ def run_gains(args) -> int:
 def run(args) -> int:
     from .cli import write_stdout
 
+    from ._progress import progress
+
     base, costs, profile = _read_options(args)
     out = []
-    for code in args.region or base.codes:
+    for code in progress(args.region or base.codes, desc="plan"):
         text = plan_json(base, code, args.target, policy=args.policy, costs=costs, default_cost=args.default_cost,
                          fixed_rows=args.fixed, max_new=args.max_new, new_profile=profile,
                          new_affairs=args.new_affair, new_cost=args.new_cost)
