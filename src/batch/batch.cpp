@@ -6,6 +6,8 @@
 #include <numeric>
 #include <bit>
 #include <cstring>
+#include <string_view>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <thread>
@@ -86,6 +88,10 @@ struct Plan {
   alignas(16) std::uint8_t counts_mask[16] = {}, idle_mask[16] = {};
   bool has_gate = false;
   std::uint64_t gate_bits = 0;
+  // Per status code, all ones where the standing covers the gate (kCoversGate), else zero: the
+  // gate's OR over a region's affairs without a branch per innovation.
+  std::uint64_t cover_mask[16] = {};
+  std::uint64_t cover_codes = 0;  // the same as bits: bit s set where status code s covers the gate
   // The SIMD kernel streams a region's level bytes 32 at a time, whatever the innovation
   // boundaries, and multiplies them by weight_h / scale as signed bytes, summing pairs in 16
   // bits: usable when those fit (every shipped edition: K 20, scale 100, weights 1–4, levels
@@ -120,6 +126,8 @@ struct Plan {
     for (std::size_t i = 0; i < standing.size(); ++i) {
       counts_mask[i] = standing[i] & detail::kCountsInN ? 0xff : 0;
       idle_mask[i] = standing[i] & detail::kScoresPoints ? 0 : 0xff;
+      cover_mask[i] = standing[i] & detail::kCoversGate ? ~std::uint64_t{0} : 0;
+      if (standing[i] & detail::kCoversGate) cover_codes |= std::uint64_t{1} << i;
     }
     if (e.gate) {
       // validate() refused a gate of more affairs than the bitmask holds.
@@ -356,8 +364,12 @@ __attribute__((target("avx2"))) std::int64_t innovations_simd(const Plan& P, con
                        : innovations_avx2<kNoCaps, 0>(P, c, a, b, counted, mx);
 }
 
+// INOVASI_KERNEL=scalar takes the portable path on any machine: the tests run the batch suites
+// both ways (tests/cpp/CMakeLists.txt), so the AVX2 and scalar kernels are held to the same results.
 bool cpu_has_avx2() {
   static const bool has = [] {
+    const char* forced = std::getenv("INOVASI_KERNEL");
+    if (forced && std::string_view(forced) == "scalar") return false;
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") != 0;
   }();
@@ -366,6 +378,37 @@ bool cpu_has_avx2() {
 #endif
 
 #ifdef INOVASI_X86_DISPATCH
+// The count gate's OR over innovations [a, b), four at a time: a lane's mask is all ones when its
+// status code's bit is set in cover_codes (a variable shift, then 0 - bit), the same answer as
+// cover_mask. `any` ORs every affairs word for the caller's one range check.
+__attribute__((target("avx2"))) inline std::uint64_t gate_cover_avx2(const Plan& P, const std::uint64_t* aff,
+                                                                     const std::uint8_t* st, std::size_t a,
+                                                                     std::size_t b, std::uint64_t& any) {
+  const __m256i codes = _mm256_set1_epi64x(static_cast<long long>(P.cover_codes));
+  const __m256i one = _mm256_set1_epi64x(1), zero = _mm256_setzero_si256();
+  __m256i cov = zero, all = zero;
+  std::size_t j = a;
+  for (; j + 4 <= b; j += 4) {
+    std::uint32_t s4;
+    std::memcpy(&s4, st + j, 4);
+    const __m256i s = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(static_cast<int>(s4)));
+    const __m256i m = _mm256_sub_epi64(zero, _mm256_and_si256(_mm256_srlv_epi64(codes, s), one));
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(aff + j));
+    cov = _mm256_or_si256(cov, _mm256_and_si256(v, m));
+    all = _mm256_or_si256(all, v);
+  }
+  alignas(32) std::uint64_t c4[4], a4[4];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(c4), cov);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(a4), all);
+  std::uint64_t covered = c4[0] | c4[1] | c4[2] | c4[3];
+  any |= a4[0] | a4[1] | a4[2] | a4[3];
+  for (; j < b; ++j) {
+    covered |= aff[j] & P.cover_mask[st[j]];
+    any |= aff[j];
+  }
+  return covered;
+}
+
 // One region's government points (hundredths) in one 32-byte load: the bytes past G belong to the
 // next region and meet zero weights (they may raise `mx`, which the caller then checks exactly).
 __attribute__((target("avx2"))) inline std::int64_t government_points_avx2(const Plan& P, const std::uint8_t* gl,
@@ -477,14 +520,26 @@ template <bool Avx2>
                                        c.innovation_caps ? c.innovation_caps + j * P.K : nullptr);
       }
     std::uint64_t covered = 0;
-    if (P.has_gate && c.affairs)
-      for (std::size_t j = a; j < b; ++j) {
-        if (c.affairs[j] & ~P.gate_bits)
-          throw InputError("/affairs/" + std::to_string(j), "sets a bit beyond the " +
-                                                                std::to_string(ed.gate->affairs.size()) +
-                                                                " affairs of the edition's gate");
-        if (P.standing[st[j]] & detail::kCoversGate) covered |= c.affairs[j];
-      }
+    if (P.has_gate && c.affairs) {
+      // Branch-free: the covering innovations' affairs OR'd (statuses were checked above, so
+      // every code indexes the table), and all of them OR'd for one range check per region.
+      std::uint64_t any = 0;
+#ifdef INOVASI_X86_DISPATCH
+      if (Avx2) {
+        covered = gate_cover_avx2(P, c.affairs, st, a, b, any);
+      } else
+#endif
+        for (std::size_t j = a; j < b; ++j) {
+          covered |= c.affairs[j] & P.cover_mask[st[j]];
+          any |= c.affairs[j];
+        }
+      if (any & ~P.gate_bits)
+        for (std::size_t j = a; j < b; ++j)
+          if (c.affairs[j] & ~P.gate_bits)
+            throw InputError("/affairs/" + std::to_string(j), "sets a bit beyond the " +
+                                                                  std::to_string(ed.gate->affairs.size()) +
+                                                                  " affairs of the edition's gate");
+    }
     const bool gate_open = detail::gate_open(std::popcount(covered), ed);
     const detail::RegionTotals t = detail::finish_region(ed, gov, inv_sum, n, gate_open, false);
     out.iid_h[r] = t.iid_h;
