@@ -101,6 +101,12 @@ struct BatchOutputView {
   std::int32_t* counted = nullptr;        // n
   std::int32_t* divisor = nullptr;        // max(d_min, n)
   std::int64_t* count_h = nullptr;        // count points, hundredths (0 behind a closed gate)
+  // Optional per-innovation outputs, arrays of `innovations` elements (null: not computed, and
+  // the nominal pass pays one test per region): the innovation's points in hundredths under the
+  // view's caps — InnovationScore::points_h of score(), 0 for rejected, not counted and
+  // mandatory-zeroed innovations — and whether it counts in n (InnovationScore::counted).
+  std::int64_t* innovation_points_h = nullptr;
+  std::uint8_t* innovation_counted = nullptr;
 };
 
 struct BatchResult {
@@ -125,6 +131,14 @@ void validate(const ColumnsView& columns);
 // threads at once and after fork().
 void score_batch(const ColumnsView& columns, const BatchOutputView& out, int threads = 1);
 BatchResult score_batch(const ColumnsView& columns, int threads = 1);
+
+// The per-region results and, per innovation, its points and whether it counts.
+struct BatchInnovationResult {
+  BatchResult regions;
+  std::vector<std::int64_t> points_h;
+  std::vector<std::uint8_t> counted;
+};
+BatchInnovationResult score_batch_innovations(const ColumnsView& columns, int threads = 1);
 
 // Columns of parsed submissions (all scored under `edition`, which must be the edition of every
 // submission), with caps holding the validated levels under `policy` (none for self_assessed).

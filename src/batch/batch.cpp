@@ -549,6 +549,21 @@ template <bool Avx2>
     if (out.counted) out.counted[r] = n;
     if (out.divisor) out.divisor[r] = t.divisor;
     if (out.count_h) out.count_h[r] = t.count_h;
+    if (out.innovation_points_h || out.innovation_counted)
+      for (std::size_t j = a; j < b; ++j) {
+        const std::uint8_t s = P.standing[st[j]];
+        if (out.innovation_counted) out.innovation_counted[j] = (s & detail::kCountsInN) ? 1 : 0;
+        if (!out.innovation_points_h) continue;
+        std::int64_t pts = 0;
+        if (s & detail::kScoresPoints) {
+          const std::uint8_t* lev = c.innovation_levels + j * P.K;
+          bool unmet = false;
+          for (std::size_t k : P.mandatory) unmet = unmet || detail::mandatory_unmet(ed.rows[ed.innovation_rows[k]], lev[k]);
+          if (!detail::mandatory_zeroes(ed, unmet))
+            pts = innovation_points(P, lev, c.innovation_caps ? c.innovation_caps + j * P.K : nullptr);
+        }
+        out.innovation_points_h[j] = pts;
+      }
   }
 }
 
@@ -680,6 +695,26 @@ void score_batch(const ColumnsView& c, const BatchOutputView& out, int threads) 
   detail::run_parts(T, part);
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
+}
+
+BatchInnovationResult score_batch_innovations(const ColumnsView& c, int threads) {
+  BatchInnovationResult res;
+  const std::size_t R = c.regions;
+  BatchResult& r = res.regions;
+  r.iid_h.resize(R);
+  r.government_h.resize(R);
+  r.innovation_sum_h.resize(R);
+  r.count_h.resize(R);
+  r.category.resize(R);
+  r.counted.resize(R);
+  r.divisor.resize(R);
+  res.points_h.resize(c.innovations);
+  res.counted.resize(c.innovations);
+  BatchOutputView out{r.iid_h.data(),   r.category.data(), r.government_h.data(), r.innovation_sum_h.data(),
+                      r.counted.data(), r.divisor.data(),  r.count_h.data(),      res.points_h.data(),
+                      res.counted.data()};
+  score_batch(c, out, threads);
+  return res;
 }
 
 BatchResult score_batch(const ColumnsView& c, int threads) {

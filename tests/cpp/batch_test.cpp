@@ -355,3 +355,44 @@ TEST(Batch, ToColumnsRejectsMixedEditions) {
   ASSERT_TRUE(e);
   EXPECT_EQ(e->pointer(), "/1/edition");
 }
+
+TEST(Batch, PerInnovationOutputsAreScoresInnovationScores) {
+  // Every example and random regions, under every policy and on 1, 2 and 3 threads: each
+  // innovation's points and counted flag are score()'s InnovationScore, and they add up to the
+  // region's innovation_sum_h.
+  auto by = examples_by_edition();
+  for (const auto& name : {"iid-2023", "iid-2026"}) {
+    auto more = random_regions(name, 77, 60);
+    by[name].insert(by[name].end(), more.begin(), more.end());
+  }
+  std::size_t checked = 0;
+  for (const auto& [ed, subs] : by) {
+    const Columns cols = to_policy_columns(subs);
+    for (Policy p : {Policy::self_assessed, Policy::supported, Policy::strict, Policy::assessor}) {
+      std::vector<std::int64_t> want_points;
+      std::vector<std::uint8_t> want_counted;
+      for (const auto& s : subs) {
+        ScoreOptions o;
+        o.policy = p;
+        for (const auto& is : score(s, o).innovations) {
+          want_points.push_back(is.points_h);
+          want_counted.push_back(is.counted ? 1 : 0);
+        }
+      }
+      for (int t : {1, 2, 3}) {
+        SCOPED_TRACE(ed + ", " + to_string(p) + ", threads " + std::to_string(t));
+        const BatchInnovationResult got = score_batch_innovations(cols.view(p), t);
+        ASSERT_EQ(got.points_h, want_points);
+        ASSERT_EQ(got.counted, want_counted);
+        for (std::size_t r = 0; r < cols.regions; ++r) {
+          std::int64_t sum = 0;
+          for (auto j = cols.region_offsets[r]; j < cols.region_offsets[r + 1]; ++j) sum += got.points_h[j];
+          EXPECT_EQ(sum, got.regions.innovation_sum_h[r]);
+        }
+        EXPECT_EQ(got.regions.iid_h, score_batch(cols.view(p), t).iid_h);
+        checked += got.points_h.size();
+      }
+    }
+  }
+  EXPECT_GT(checked, 10000u);
+}
