@@ -28,7 +28,8 @@ TIE_BREAKS = ("none", "exact", "exact,code")
 def _split_by_edition(files: Sequence[str]) -> dict:
     """{edition name: [bytes per file]} where each file keeps only that edition's records and
     blanks the others' lines, so a record keeps its line number (errors still name FILE:LINE).
-    Used only when the inputs mix editions; one JSON value per line is then required."""
+    Used only when the inputs mix editions; a file is then one JSON object (one region) or JSON
+    Lines (one region per line)."""
     import json
 
     from ._api import _input_error
@@ -37,8 +38,25 @@ def _split_by_edition(files: Sequence[str]) -> dict:
     texts = []
     for f in files:
         with open(f, "rb") as fh:
-            texts.append(fh.read().split(b"\n"))
-    for k, lines in enumerate(texts):
+            data = fh.read()
+        try:
+            whole = json.loads(data)
+        except ValueError:
+            whole = None
+        if isinstance(whole, dict):
+            # A file holding one (pretty-printed) region: a record of its own, kept whole.
+            ed = whole.get("edition")
+            texts.append((ed, data))
+            if isinstance(ed, str):
+                out.setdefault(ed, None)
+            continue
+        texts.append((None, data.split(b"\n")))
+    for k, (whole_ed, lines) in enumerate(texts):
+        if whole_ed is not None or isinstance(lines, bytes):
+            if not isinstance(whole_ed, str):
+                raise _input_error(None, f"{printable(files[k])}: /edition: a string naming the edition is "
+                                   "required when the inputs mix editions")
+            continue
         for n, line in enumerate(lines):
             if not line.strip():
                 continue
@@ -52,8 +70,9 @@ def _split_by_edition(files: Sequence[str]) -> dict:
                                    "required when the inputs mix editions")
             out.setdefault(ed, None)
     for ed in out:
-        out[ed] = [b"\n".join(line if line.strip() and json.loads(line).get("edition") == ed else b""
-                              for line in lines) for lines in texts]
+        out[ed] = [(lines if whole_ed == ed else b"") if isinstance(lines, bytes) else
+                   b"\n".join(line if line.strip() and json.loads(line).get("edition") == ed else b""
+                               for line in lines) for whole_ed, lines in texts]
     return out
 
 

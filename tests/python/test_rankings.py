@@ -294,3 +294,13 @@ def test_departments_cli_table_and_json(tmp_path):
     bad = write_jsonl(tmp_path / "bad.jsonl", [json.loads(f.read_text()), {"a": 1}])
     p = cli("departments", bad)
     assert p.returncode != 0 and "bad.jsonl:2" in p.stderr
+
+
+def test_the_examples_of_every_edition_ranked_together_equal_each_edition_alone():
+    together = ranking.ranks([str(p) for p in EXAMPLES])
+    assert together["edition"].nunique() > 1
+    for ed, part in together.groupby("edition", observed=True):
+        files = [str(p) for p in EXAMPLES if json.loads(p.read_text())["edition"] == ed]
+        alone = ranking.ranks(files)
+        cols = ["code", "iid_h", "rank_national", "of_national", "rank_province", "of_province"]
+        assert part[cols].reset_index(drop=True).equals(alone[cols].reset_index(drop=True)), ed
