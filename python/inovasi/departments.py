@@ -169,8 +169,11 @@ def run(args) -> int:
                 raise _api.InputError(error)  # it names FILE:LINE:COLUMN and the JSON Pointer
             b = breakdown(json.loads(score_json))
             if args.format == "json":
-                chunks.append((json.dumps(json_object(b), ensure_ascii=False, separators=(",", ":")) + "\n")
-                              .encode("utf-8"))
+                obj = json_object(b)
+                line = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+                # The IID as a number with exactly two decimals, as `inovasi score` writes it.
+                line = line.replace(f'"iid":{json.dumps(obj["iid"])},', f'"iid":{hundredths_text(b["iid_h"])},', 1)
+                chunks.append((line + "\n").encode("utf-8"))
             else:
                 chunks.append((render(b) + "\n").encode("utf-8"))
     write_stdout(chunks)

@@ -287,6 +287,8 @@ def test_departments_cli_table_and_json(tmp_path):
     j = cli("departments", f, "--format", "json", "--policy", "strict")
     assert j.returncode == 0, j.stderr
     o = json.loads(j.stdout)
+    assert j.stdout.startswith('{"region":"64.03","edition":"iid-2023","policy":"strict","iid":')
+    assert f'"iid":{o["iid_h"] // 100}.{o["iid_h"] % 100:02d},' in j.stdout
     s = inovasi.score(f.read_text(), policy="strict").to_dict()
     assert o["iid_exact"] == s["iid_exact"] and o["policy"] == "strict"
     assert sum(Fraction(x["iid_exact"]) for x in o["lines"]) == Fraction(s["iid_exact"])
