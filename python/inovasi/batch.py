@@ -107,8 +107,18 @@ def columns(source: Union[PathLike, bytes, str, Sequence[PathLike]], edition: Un
     # line after file k-1's last: `lines` (the record's line in the joined text) maps back to
     # FILE:LINE, kept as `files`, `file_of` (index into files) and `lines` (within the file).
     data = b"\n".join(p[0] for p in parts)
-    cols = _core.columns_from_text(data, ed, policy, ", ".join(p[1] for p in parts), threads, evidence)
     starts = np.cumsum([1] + [p[0].count(b"\n") + 1 for p in parts[:-1]], dtype=np.int64)
+    try:
+        cols = _core.columns_from_text(data, ed, policy, ", ".join(p[1] for p in parts), threads, evidence)
+    except _core.InputError as exc:
+        line = getattr(exc, "line", None)
+        if not line or len(parts) == 1:
+            raise
+        # The error's line is in the joined text: name the file and the line within it.
+        from ._api import _input_error
+        k = int(np.searchsorted(starts, line, side="right") - 1)
+        raise _input_error(exc.pointer, exc.message, parts[k][1], int(line - starts[k] + 1),
+                           exc.column) from None
     file_of = np.searchsorted(starts, cols["lines"], side="right") - 1
     cols["files"] = [p[1] for p in parts]
     cols["file_of"] = file_of.astype(np.int32)

@@ -479,6 +479,8 @@ def _parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=_cmd_editions)
     from . import ranking
     ranking.add_parser(sub)
+    from . import departments
+    departments.add_parser(sub)
     from . import planning
     planning.add_parser(sub)
     from . import explain
