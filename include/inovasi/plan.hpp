@@ -65,6 +65,10 @@ struct RegionPlan {
   std::size_t new_innovations = 0;
   std::vector<std::uint8_t> new_profile;  // the new innovations' levels, edition innovation-row order
   std::vector<std::string> blockers;      // when unreachable: what keeps the target out of reach
+  // When the edition's [U] choices decide the outcome: under the other rounding mode or the
+  // other category reading, the plan's result would meet the target where it does not (or
+  // not meet it where it does). `alternative_iid_h`/`alternative_category` are the result there.
+  std::vector<DecidedBy> decided_by;
 };
 
 // What a step to `level` on `row` needs under a validated policy, read from the edition's

@@ -544,6 +544,29 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
       }
     }
   }
+  // Whether the edition's [U] choices decide the outcome (score() reports the same for a result).
+  {
+    const RegionResult& a = plan.after;
+    const int128 x = detail::total_num_h(a.divisor, a.government_h, a.count_h, a.innovation_sum_h);
+    const int128 num = x * 10000, den = int128(a.divisor) * ed.max_total_h;
+    const bool met = plan.target_band ? a.category <= *plan.target_band : a.iid_h >= plan.target_iid_h;
+    const Rounding other = ed.rounding == Rounding::half_up ? Rounding::half_even : Rounding::half_up;
+    const std::int64_t alt_h = round_hundredths(num, den, other);
+    const bool rounded = ed.category_reading == CategoryReading::rounded;
+    auto band_under = [&](std::int64_t iid_h, bool rounded_reading) {
+      return rounded_reading ? ed.band_of_hundredths(iid_h) : ed.band_of_fraction(x * 100, den);
+    };
+    auto meets_under = [&](std::int64_t iid_h, std::size_t band) {
+      return plan.target_band ? band <= *plan.target_band : iid_h >= plan.target_iid_h;
+    };
+    const std::size_t alt_band = band_under(alt_h, rounded);
+    if (meets_under(alt_h, alt_band) != met)
+      plan.decided_by.push_back({"rounding", to_string(ed.rounding), to_string(other), alt_h, ed.category_label(alt_band)});
+    const std::size_t other_band = band_under(a.iid_h, !rounded);
+    if (plan.target_band && meets_under(a.iid_h, other_band) != met)
+      plan.decided_by.push_back({"category_reading", rounded ? "rounded" : "unrounded", rounded ? "unrounded" : "rounded",
+                                 a.iid_h, ed.category_label(other_band)});
+  }
   return plan;
 }
 

@@ -80,6 +80,18 @@ std::string to_json(const RegionPlan& plan, const ScenarioBase& base, const Plan
   w.key("blockers").begin_array();
   for (const auto& b : plan.blockers) w.string(b);
   w.end_array();
+  w.key("decided_by").begin_array();
+  for (const auto& d : plan.decided_by) {
+    w.begin_object();
+    w.str("rule", d.rule);
+    w.str("chosen", d.chosen);
+    w.str("alternative", d.alternative);
+    w.number_text("alternative_iid", hundredths_text(d.alternative_iid_h));
+    w.str("alternative_category", d.alternative_category);
+    w.boolean("target_met_there", !plan.reachable);
+    w.end_object();
+  }
+  w.end_array();
   w.key("provenance").begin_object();
   w.str("inovasi", version());
   w.str("edition", ed.name);

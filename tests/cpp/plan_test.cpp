@@ -318,3 +318,56 @@ TEST(Gains, EveryStepScoredAsScoreScoresTheChangedSubmission) {
     }
   }
 }
+
+TEST(Plan, DecidedByNamesTheEditionChoicesThatDecideTheOutcome) {
+  // Targets just at the plan's result, under both rounding modes: wherever decided_by speaks, the
+  // other choice really flips whether the target is met (checked with the rules' own rounding),
+  // and wherever it would flip, decided_by says so.
+  std::mt19937_64 rng(7);
+  int spoke = 0;
+  for (int t = 0; t < 300; ++t) {
+    EditionPtr ed = builtin_edition(t % 2 ? "iid-2026" : "iid-2023");
+    ScenarioBase base(random_region(ed, 1 + rng() % 3, rng));
+    PlanOptions o;
+    o.target_iid_h = base.nominal(0, Policy::self_assessed).iid_h + static_cast<std::int64_t>(rng() % 40);
+    const RegionPlan p = plan_region(base, 0, o);
+    const RegionResult& a = p.after;
+    const int128 x = int128(a.divisor) * (a.government_h + a.count_h) + a.innovation_sum_h;
+    const std::int64_t alt = round_hundredths(x * 10000, int128(a.divisor) * ed->max_total_h,
+                                              ed->rounding == Rounding::half_up ? Rounding::half_even : Rounding::half_up);
+    const bool flips = (alt >= *o.target_iid_h) != (a.iid_h >= *o.target_iid_h);
+    bool said = false;
+    for (const auto& d : p.decided_by) said = said || d.rule == "rounding";
+    EXPECT_EQ(said, flips) << t;
+    spoke += said;
+  }
+  std::cout << "[ plan ] decided_by spoke on " << spoke << " of 300 plans\n";
+  // The shipped editions' integer weights never put an IID on a half hundredth (the total would
+  // have to be an odd multiple of 5·D/4). A user edition with weights 3.25 and 1.75 on rows 16
+  // and 17 (the same maximum total) does: regions exactly on a half, targeted at their rounded
+  // IID, are decided by the rounding whenever that IID is odd, and decided_by must say so.
+  std::string text = test::source_file("editions/iid-2026.json");
+  text = test::replace_after(text, "\"key\": \"16\"", "\"weight\": 3,", "\"weight\": 3.25,");
+  text = test::replace_after(text, "\"key\": \"17\"", "\"weight\": 2,", "\"weight\": 1.75,");
+  EditionPtr user = parse_edition(text, "user-2026");
+  int halves = 0, odd = 0;
+  for (int t = 0; t < 20000 && odd < 5; ++t) {
+    ScenarioBase base(random_region(user, 1 + rng() % 12, rng));
+    const RegionResult a = base.nominal(0, Policy::self_assessed);
+    const int128 num = (int128(a.divisor) * (a.government_h + a.count_h) + a.innovation_sum_h) * 10000;
+    const int128 den = int128(a.divisor) * user->max_total_h;
+    if ((num * 2) % (den * 2) != den) continue;
+    ++halves;
+    PlanOptions o;
+    o.target_iid_h = a.iid_h;
+    const RegionPlan p = plan_region(base, 0, o);
+    ASSERT_TRUE(p.reachable);
+    ASSERT_EQ(p.cost, 0);
+    bool said = false;
+    for (const auto& d : p.decided_by) said = said || (d.rule == "rounding" && d.alternative_iid_h == a.iid_h - 1);
+    EXPECT_EQ(said, a.iid_h % 2 == 1) << a.iid_h;
+    odd += a.iid_h % 2 == 1;
+  }
+  std::cout << "[ plan ] " << halves << " regions on a half hundredth, " << odd << " of them decided by the rounding\n";
+  EXPECT_GE(odd, 1);
+}
