@@ -119,6 +119,8 @@ def explain(source, region: Optional[str] = None, policy: str = "self_assessed",
         "one_more_innovation": worth, "gate_missing": missing,
         "gate_open": s["count_gate"]["open"] if gate else True,
         "gate_min_covered": gate["min_covered"] if gate else 0, "findings": findings,
+        "provenance": {"inovasi": inovasi.__version__, "edition": ed.name, "edition_sha256": ed.sha256,
+                       "policy": policy},
     }
 
 

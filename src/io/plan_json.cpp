@@ -153,6 +153,12 @@ std::string gains_json(const std::vector<StepGain>& gains, const ScenarioBase& b
     w.number_text("gain", hundredths_text(round_hundredths(g.gain_num < 0 ? -g.gain_num : g.gain_num, g.gain_den,
                                                            Rounding::half_up) * (g.gain_num < 0 ? -1 : 1)));
     w.str("gain_exact", Fraction::make(g.gain_num, g.gain_den * 100).to_string());
+    w.key("provenance").begin_object();
+    w.str("inovasi", version());
+    w.str("edition", ed.name);
+    w.str("edition_sha256", ed.sha256);
+    w.str("policy", to_string(o.policy));
+    w.end_object();
     w.end_object();
     out += '\n';
   }

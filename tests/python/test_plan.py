@@ -158,3 +158,13 @@ def test_cli_gains_table():
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert "one new innovation" in lines[2] and lines[-1].startswith("... ")
+
+
+def test_gains_and_explain_carry_provenance():
+    from inovasi import explain as ex
+    path = ROOT / "examples" / "kota-makassar-2026.json"
+    sha = inovasi.edition("iid-2026").sha256
+    rows = planning.gains(ScenarioBase(path), "73.71", policy="strict")
+    assert rows and all(r["provenance"] == {"inovasi": inovasi.__version__, "edition": "iid-2026",
+                                            "edition_sha256": sha, "policy": "strict"} for r in rows)
+    assert ex.explain(path, policy="strict")["provenance"]["edition_sha256"] == sha
