@@ -164,7 +164,7 @@ def add_parser(sub) -> None:
     p.add_argument("--edition", type=nonempty, help="score under this edition (name or path)")
     p.add_argument("--policy", default="self_assessed", choices=["self_assessed", "supported", "strict", "assessor"])
     p.add_argument("--top", type=int, default=10, help="rows and findings shown (default 10)")
-    p.add_argument("--format", choices=["json", "table"], default="table")
+    p.add_argument("--format", choices=["json", "table"], default="json")
     p.set_defaults(func=run)
 
 

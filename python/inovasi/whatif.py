@@ -164,7 +164,7 @@ def add_parser(sub) -> None:
                    help="the scenario (docs/scenario.md): its JSON text or a file holding it")
     p.add_argument("--edition", type=nonempty, help="score every record under this edition (name or path)")
     p.add_argument("--all", action="store_true", help="table: list every region, not only those changed")
-    p.add_argument("--format", choices=["json", "table"], default="table")
+    p.add_argument("--format", choices=["json", "table"], default="json")
     p.set_defaults(func=run)
 
 

@@ -66,7 +66,7 @@ def test_one_more_median_innovation_is_what_the_scenario_base_says():
 
 def test_cli_explain():
     r = subprocess.run([sys.executable, "-m", "inovasi", "explain", str(ROOT / "examples" / "kota-makassar-2026.json"),
-                        "--policy", "supported"], capture_output=True, text=True)
+                        "--policy", "supported", "--format", "table"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "count gate CLOSED" in r.stdout and "next category Inovatif" in r.stdout
     r = subprocess.run([sys.executable, "-m", "inovasi", "explain", str(ROOT / "examples" / "kota-makassar-2026.json"),

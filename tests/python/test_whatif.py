@@ -67,10 +67,13 @@ def test_national_scenario_ranks_before_and_after(tmp_path):
 def test_cli_whatif_table_and_bad_changes(tmp_path):
     path = ROOT / "examples" / "kabupaten-berau-2023.json"
     ch = json.dumps({"changes": [{"region": "64.03", "row": "1", "level": 3}]})
-    r = subprocess.run([sys.executable, "-m", "inovasi", "whatif", str(path), "--changes", ch],
+    r = subprocess.run([sys.executable, "-m", "inovasi", "whatif", str(path), "--changes", ch, "--format", "table"],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert "64.03" in r.stdout and "indicators (points): 1 +" in r.stdout
+    r = subprocess.run([sys.executable, "-m", "inovasi", "whatif", str(path), "--changes", ch],
+                       capture_output=True, text=True)
+    assert json.loads(r.stdout)["regions"][0]["rows"] == {"1": 1}
     r = subprocess.run([sys.executable, "-m", "inovasi", "whatif", str(path), "--changes",
                         json.dumps({"changes": [{"region": "99.99", "row": "1", "level": 3}]})],
                        capture_output=True, text=True)
