@@ -83,8 +83,10 @@ struct StepEvidence {
 };
 StepEvidence evidence_for(const Row& row, int level);
 
-// Plans one region (InputError for bad options: unknown rows or affairs, negative costs, a
-// target that is neither or both, a policy the base's columns cannot score).
+// Plans one region (InputError for bad options: unknown rows, negative costs or costs that could
+// add up past int64, more than 100,000 new innovations, a target that is neither or both or
+// outside 0–100, a policy the base's columns cannot score). New affairs outside the edition's
+// gate are accepted (affairs are free text) and cover nothing.
 RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanOptions& options);
 
 // The plan as a scenario in the change format (steps as evidenced level changes where they need

@@ -86,7 +86,9 @@ def explain(source, region: Optional[str] = None, policy: str = "self_assessed",
     nxt = None
     for b in bands:
         lower_h = int(Fraction(str(b["lower"])) * 100)
-        need_h = lower_h + 1 if b["strict"] else lower_h  # the rounded reading: hundredths above a strict bound
+        # Read off the rounded IID, a strict bound needs the next hundredth; read off the exact
+        # IID, anything above the bound (the distance is then "more than" lower - iid).
+        need_h = lower_h + 1 if b["strict"] and ed.category_reading == "rounded" else lower_h
         if need_h > iid_h:
             nxt = {"category": b["label"], "iid_needed": need_h, "distance_h": need_h - iid_h}
     # One more innovation like the region's median one (scenario engine).

@@ -72,8 +72,10 @@ def gains_table(rows: Sequence[Mapping[str, Any]], top: int = 20) -> str:
         else:
             who = "pemerintah daerah" if r["innovation"] is None else f"inovasi {r['innovation']}"
             what = f"indikator {r['row']} {r['from']}->{r['to']}, {who}"
-            if r.get("evidence", {}).get("new"):
-                what += f"; evidence: {', '.join(r['evidence'].get('kinds', [])) or 'none needed (unchecked row)'}"
+            ev = r.get("evidence", {})
+            if ev.get("new"):
+                what += ("; no evidence rules (unchecked row)" if ev.get("unchecked")
+                         else f"; evidence: {', '.join(ev.get('kinds', [])) or 'no kind supports this level'}")
         lines.append(printable(f"{r['rank']:>3}  {r['gain']:>6.2f}  {r['cost']:>4}  {r['iid_after']:>9.2f}  {what}"))
     if len(rows) > top:
         lines.append(f"... {len(rows) - top} more (--top N)")
@@ -205,11 +207,13 @@ def _read_options(args):
     from .cli import UsageError
     from .scenario import ScenarioBase
 
+    import re
+
     costs = {}
     for c in args.cost:
         row, sep, value = c.partition("=")
-        if not sep or not value.strip().isdigit():
-            raise UsageError(f"--cost {printable(c)}: give ROW=COST with a whole number of at least 0")
+        if not sep or not re.fullmatch(r"[0-9]{1,18}", value.strip()):
+            raise UsageError(f"--cost {printable(c)}: give ROW=COST with a whole number from 0 to 999999999999999999")
         costs[row.strip()] = int(value)
     profile: Any = None
     if args.new_profile in ("median", "max"):

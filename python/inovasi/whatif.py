@@ -99,13 +99,15 @@ def whatif(source, changes, edition=None) -> dict:
     evidenced = policy != "self_assessed" and any(c.get("evidence") or "add" in c for c in sc.get("changes", []))
     subs = {}
     if touched and not evidenced:
-        data = source if isinstance(source, (bytes, bytearray)) else b"\n".join(
-            open(p, "rb").read() for p in ([source] if not isinstance(source, (list, tuple)) else source))
-        text = data.decode("utf-8")
-        try:
-            records = [json.loads(text)]
-        except json.JSONDecodeError:
-            records = [json.loads(x) for x in text.splitlines() if x.strip()]
+        # Each input on its own (one JSON value, or JSON Lines); the scenario base read them all.
+        texts = [source.decode("utf-8")] if isinstance(source, (bytes, bytearray)) else [
+            open(p, encoding="utf-8").read() for p in ([source] if not isinstance(source, (list, tuple)) else source)]
+        records = []
+        for text in texts:
+            try:
+                records.append(json.loads(text))
+            except json.JSONDecodeError:
+                records.extend(json.loads(x) for x in text.splitlines() if x.strip())
         subs = {r["region"]["code"]: r for r in records}
     regions = []
     for i, code in enumerate(base.codes):

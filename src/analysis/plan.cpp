@@ -131,6 +131,36 @@ struct Group {
 
 std::int64_t gcd_of_costs(std::int64_t g, std::int64_t c) { return c > 0 ? std::gcd(g, c) : g; }
 
+// The most new innovations a plan may consider (the CLI's bound too).
+constexpr std::size_t kMaxNew = 100000;
+// The most steps of DP work (cells) a plan may take: beyond it the costs are too fine to plan
+// exactly in reasonable time, and the caller is told to coarsen them.
+constexpr double kMaxWork = 4e9;
+
+// The checks plan_region and marginal_gains share (InputError with the option's pointer).
+std::vector<bool> check_options(const Edition& ed, const PlanOptions& o) {
+  for (const auto& [key, c] : o.row_cost) {
+    if (ed.row_index(key) < 0) throw InputError("/row_cost/" + key, "\"" + key + "\" is not a row of " + ed.name);
+    if (c < 0) throw InputError("/row_cost/" + key, "a cost cannot be negative");
+  }
+  if (o.default_cost < 0) throw InputError("/default_cost", "a cost cannot be negative");
+  if (o.new_cost < 0) throw InputError("/new_cost", "a cost cannot be negative");
+  if (o.max_new > kMaxNew)
+    throw InputError("/max_new", std::to_string(o.max_new) + " new innovations exceed the limit of " +
+                                     std::to_string(kMaxNew));
+
+  std::vector<bool> fixed(ed.rows.size(), false);
+  for (std::size_t i = 0; i < o.fixed_rows.size(); ++i) {
+    const int idx = ed.row_index(o.fixed_rows[i]);
+    if (idx < 0)
+      throw InputError("/fixed_rows/" + std::to_string(i), "\"" + o.fixed_rows[i] + "\" is not a row of " + ed.name);
+    fixed[static_cast<std::size_t>(idx)] = true;
+  }
+  // Every cost a plan can add up fits int64: each row's steps over every answer, and the new
+  // innovations (checked in 128 bits, so no product can wrap).
+  return fixed;
+}
+
 }  // namespace
 
 namespace {
@@ -238,19 +268,9 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
   }
 
   // Costs per row, in common units.
-  for (const auto& [key, c] : o.row_cost) {
-    if (ed.row_index(key) < 0) throw InputError("/row_cost/" + key, "\"" + key + "\" is not a row of " + ed.name);
-    if (c < 0) throw InputError("/row_cost/" + key, "a cost cannot be negative");
-  }
-  if (o.default_cost < 0) throw InputError("/default_cost", "a cost cannot be negative");
-  if (o.new_cost < 0) throw InputError("/new_cost", "a cost cannot be negative");
-  std::vector<bool> fixed(ed.rows.size(), false);
-  for (std::size_t i = 0; i < o.fixed_rows.size(); ++i) {
-    const int idx = ed.row_index(o.fixed_rows[i]);
-    if (idx < 0)
-      throw InputError("/fixed_rows/" + std::to_string(i), "\"" + o.fixed_rows[i] + "\" is not a row of " + ed.name);
-    fixed[static_cast<std::size_t>(idx)] = true;
-  }
+  const std::vector<bool> fixed = check_options(ed, o);
+  if (plan.target_iid_h < 0 || plan.target_iid_h > 10000)
+    throw InputError("/target", hundredths_text(plan.target_iid_h) + " is not an IID: give 0.00 to 100.00 or a category");
   auto cost_of_row = [&](int idx) {
     auto it = o.row_cost.find(ed.rows[static_cast<std::size_t>(idx)].key);
     return it == o.row_cost.end() ? o.default_cost : it->second;
@@ -328,6 +348,7 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
   int n0 = 0;
   std::uint64_t covered = 0;
   std::int64_t span = 0;
+  double work = 0;
   for (std::size_t j = 0; j < count; ++j) {
     const auto standing = static_cast<detail::Standing>(cols.status[first + j]);
     if (!detail::counts_in_n(standing)) continue;
@@ -348,18 +369,35 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
     }
     const std::int64_t now = detail::mandatory_zeroes(ed, unmet) ? 0 : pts;
     innovation_sum_h += now;
+    int128 group_span = 0;
+    for (const auto& sl : inv.slots) group_span += int128(sl.unit) * std::max(0, ed.level_max - sl.supported);
+    // The convolution below costs about (budgets so far) × (this group's budgets) cells.
+    work += double(span + group_span + 1) * double(group_span + 1);
+    if (span + group_span > kMaxCostUnits || work > kMaxWork)
+      throw InputError("/row_cost", "the steps' costs span more than the planner can search exactly (at most " +
+                                        std::to_string(kMaxCostUnits) + " units of their common divisor and " +
+                                        "about 4e9 cells of work): use coarser costs, or fix some rows");
     inv.table = group_table(inv.slots, ed.level_max, true);
     inv.gain = gain_of(inv.table, now);
     span += inv.table.cost_span;
-    if (span > kMaxCostUnits)
-      throw InputError("/row_cost", "the steps' costs span more than " + std::to_string(kMaxCostUnits) +
-                                        " units of their common divisor: too fine for an exact plan; use coarser costs");
     invs.push_back(std::move(inv));
   }
   plan.before = base.nominal(region, p);
   if (plan.before.government_h != government_h || plan.before.innovation_sum_h != innovation_sum_h)
     throw std::logic_error("plan_region: the planner's reading of the region disagrees with the scenario base");
 
+  {
+    int128 gov_span = 0;
+    for (const auto& sl : gov) gov_span += int128(sl.unit) * std::max(0, ed.level_max - sl.supported);
+    // The most a plan can cost, in money: every step of every answer, every new innovation.
+    const int128 most = (gov_span + span) * unit + int128(o.max_new) * o.new_cost;
+    if (gov_span > kMaxCostUnits)
+      throw InputError("/row_cost", "the government rows' step costs span more than " + std::to_string(kMaxCostUnits) +
+                                        " units of their common divisor: use coarser costs");
+    if (most > int128(std::numeric_limits<std::int64_t>::max()))
+      throw InputError("/row_cost", "the costs could add up past the largest whole number a plan holds (2^63 - 1): "
+                                    "use smaller costs");
+  }
   const GroupTable gov_table = group_table(gov, ed.level_max, false);
   const Gain gov_gain = gain_of(gov_table, government_h);
 
@@ -455,31 +493,36 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
   int128 best_reach_total = -1;
   std::size_t best_reach_m = 0;
   std::int64_t best_reach_iid = -1;
-  for (std::size_t m = 0; m <= o.max_new; ++m) {
-    const Fixed f = fixed_for(m);
-    const int128 top = f.base_total + f.D * gov_gain.gain.back() + agg.back();
-    const detail::RegionTotals at_top = evaluate(f, top);
-    if (at_top.iid_h > best_reach_iid) {
-      best_reach_iid = at_top.iid_h;
-      best_reach_total = top;
-      best_reach_m = m;
+  // The cheapest plan over every count of new innovations whose result meets `ok` (monotone in
+  // the total for a fixed count).
+  auto search = [&](auto ok) {
+    for (std::size_t m = 0; m <= o.max_new; ++m) {
+      const Fixed f = fixed_for(m);
+      const int128 top = f.base_total + f.D * gov_gain.gain.back() + agg.back();
+      const detail::RegionTotals at_top = evaluate(f, top);
+      if (at_top.iid_h > best_reach_iid) {
+        best_reach_iid = at_top.iid_h;
+        best_reach_total = top;
+        best_reach_m = m;
+      }
+      if (!ok(at_top)) continue;
+      int128 lo = f.base_total, hi = top;  // the smallest total that meets it
+      if (ok(evaluate(f, lo))) hi = lo;
+      while (lo < hi) {
+        const int128 mid = lo + (hi - lo) / 2;
+        if (ok(evaluate(f, mid))) hi = mid;
+        else lo = mid + 1;
+      }
+      cheapest(m, f, hi - f.base_total, best);
     }
-    if (!meets(at_top)) continue;
-    // The smallest total that meets the target (meeting it is monotone in the total).
-    int128 lo = f.base_total, hi = top;
-    if (meets(evaluate(f, lo))) hi = lo;
-    while (lo < hi) {
-      const int128 mid = lo + (hi - lo) / 2;
-      if (meets(evaluate(f, mid))) hi = mid;
-      else lo = mid + 1;
-    }
-    cheapest(m, f, hi - f.base_total, best);
-  }
+  };
+  search(meets);
   plan.reachable = best.found;
   if (!best.found) {
-    // The best reachable, at its lowest cost.
-    const Fixed f = fixed_for(best_reach_m);
-    cheapest(best_reach_m, f, best_reach_total - f.base_total, best);
+    // The best IID within reach, at its lowest cost over every count of new innovations (not
+    // every answer at the top: steps that do not move the rounded IID are left out).
+    const std::int64_t reach = best_reach_iid;
+    search([&](const detail::RegionTotals& t) { return t.iid_h >= reach; });
     plan.blockers.push_back("the highest IID within reach is " + hundredths_text(best_reach_iid) + " (every changeable answer at level " + std::to_string(ed.level_max) +
                             (o.max_new ? ", " + std::to_string(best_reach_m) + " new innovations" : "") + ")");
     if (o.max_new == 0) plan.blockers.push_back("no new innovations allowed");
@@ -610,13 +653,7 @@ std::vector<StepGain> marginal_gains(const ScenarioBase& base, std::size_t regio
   if (o.policy != Policy::self_assessed && !cols.policy_caps)
     throw InputError("/policy", std::string("the data holds no evidence caps, so it cannot be read under ") +
                                     to_string(o.policy));
-  std::vector<bool> fixed(ed.rows.size(), false);
-  for (std::size_t i = 0; i < o.fixed_rows.size(); ++i) {
-    const int idx = ed.row_index(o.fixed_rows[i]);
-    if (idx < 0)
-      throw InputError("/fixed_rows/" + std::to_string(i), "\"" + o.fixed_rows[i] + "\" is not a row of " + ed.name);
-    fixed[static_cast<std::size_t>(idx)] = true;
-  }
+  const std::vector<bool> fixed = check_options(ed, o);
   auto cost_of_row = [&](int idx) {
     auto it = o.row_cost.find(ed.rows[static_cast<std::size_t>(idx)].key);
     return it == o.row_cost.end() ? o.default_cost : it->second;

@@ -139,10 +139,14 @@ std::string gains_json(const std::vector<StepGain>& gains, const ScenarioBase& b
         w.boolean("new", g.step.evidenced);
         if (g.step.evidenced) {
           const StepEvidence e = evidence_for(row, g.step.to);
+          w.boolean("unchecked", e.unchecked);
           w.key("kinds").begin_array();
           for (const auto& k : e.kinds) w.string(k);
           w.end_array();
           if (!e.how.empty()) w.str("how", e.how);
+          w.key("rules").begin_array();
+          for (const auto& r : e.rules) w.string(r);
+          w.end_array();
         }
         w.end_object();
       }

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <iostream>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -72,6 +73,7 @@ struct Best {
   bool reachable = false;
   std::int64_t cost = 0;
   std::int64_t best_iid = -1;
+  std::int64_t cost_at_best = 0;  // the least cost reaching best_iid
 };
 
 // Every claimed level of every changeable answer (with new evidence where it is above what the
@@ -106,7 +108,10 @@ Best exhaustive(const ScenarioBase& base, const std::vector<Change>& answers, co
         best.reachable = true;
         best.cost = cost;
       }
-      best.best_iid = std::max(best.best_iid, r.iid_h);
+      if (r.iid_h > best.best_iid || (r.iid_h == best.best_iid && cost < best.cost_at_best)) {
+        best.best_iid = r.iid_h;
+        best.cost_at_best = cost;
+      }
       std::size_t i = 0;
       while (i < pick.size() && ++pick[i] > M) pick[i++] = L0 - 1;
       if (i == pick.size()) break;
@@ -183,6 +188,7 @@ TEST(Plan, OptimalAgainstExhaustiveSearch) {
       ++reachable;
     } else {
       EXPECT_EQ(plan.after.iid_h, truth.best_iid);
+      EXPECT_EQ(plan.cost, truth.cost_at_best) << "the best within reach, at its least cost";
       EXPECT_FALSE(plan.blockers.empty());
     }
     // The plan, applied through the change format's scenario, scores what it says.
@@ -229,6 +235,42 @@ TEST(Plan, WorkedCaseFourInnovationsNeedNewOnesUnderTheGate) {
   fewer.max_new = p.new_innovations - 1;
   EXPECT_FALSE(plan_region(base, 0, fewer).reachable);
   EXPECT_EQ(p.after.category, 0);
+}
+
+TEST(Plan, HugeCostsAndCountsAreClearErrorsNotCrashes) {
+  std::vector<Submission> subs{parse_submission(test::submission("iid-2026", 1, {test::Inv{}, test::Inv{}}))};
+  ScenarioBase base(subs);
+  PlanOptions o;
+  o.target_iid_h = 6500;
+  o.row_cost = {{"16", std::int64_t{1} << 62}};
+  o.default_cost = 3;
+  auto err = test::input_error([&] { plan_region(base, 0, o); });
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->pointer(), "/row_cost");
+  o.row_cost.clear();
+  o.default_cost = std::int64_t{1} << 61;
+  err = test::input_error([&] { plan_region(base, 0, o); });
+  ASSERT_TRUE(err);
+  EXPECT_TRUE(test::contains(err->what(), "2^63 - 1"));
+  o.default_cost = 1;
+  o.max_new = 3;
+  o.new_cost = std::int64_t{1} << 62;
+  EXPECT_TRUE(test::input_error([&] { plan_region(base, 0, o); }));
+  o.new_cost = 1;
+  o.max_new = std::numeric_limits<std::size_t>::max();
+  err = test::input_error([&] { plan_region(base, 0, o); });
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->pointer(), "/max_new");
+  o.max_new = 0;
+  o.target_iid_h = 99999;
+  err = test::input_error([&] { plan_region(base, 0, o); });
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->pointer(), "/target");
+  o.target_iid_h = 6500;
+  o.row_cost = {{"16", -5}};
+  err = test::input_error([&] { marginal_gains(base, 0, o); });
+  ASSERT_TRUE(err) << "marginal_gains checks its options as plan_region does";
+  EXPECT_EQ(err->pointer(), "/row_cost/16");
 }
 
 TEST(Plan, BadOptionsAreClearErrors) {
