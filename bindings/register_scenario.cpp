@@ -74,6 +74,24 @@ std::unique_ptr<ScenarioBase> base_from_text(const py::bytes& data, const py::ob
   return std::make_unique<ScenarioBase>(subs);
 }
 
+// The planner's options from the keyword arguments plan() and gains() share.
+inovasi::PlanOptions plan_options(const std::string& policy, std::map<std::string, std::int64_t> row_cost,
+                                  std::int64_t default_cost, std::vector<std::string> fixed_rows, std::size_t max_new,
+                                  std::map<std::string, int> new_profile, bool median_profile,
+                                  std::vector<std::string> new_affairs, std::int64_t new_cost) {
+  inovasi::PlanOptions o;
+  o.policy = inovasi::policy_from_string(policy);
+  o.row_cost = std::move(row_cost);
+  o.default_cost = default_cost;
+  o.fixed_rows = std::move(fixed_rows);
+  o.max_new = max_new;
+  o.new_profile = std::move(new_profile);
+  o.median_profile = median_profile;
+  o.new_affairs = std::move(new_affairs);
+  o.new_cost = new_cost;
+  return o;
+}
+
 }  // namespace
 
 void register_scenario(py::module_& m) {
@@ -119,18 +137,11 @@ void register_scenario(py::module_& m) {
              std::map<std::string, std::int64_t> row_cost, std::int64_t default_cost, std::vector<std::string> fixed_rows,
              std::size_t max_new, std::map<std::string, int> new_profile, bool median_profile,
              std::vector<std::string> new_affairs, std::int64_t new_cost) {
-            inovasi::PlanOptions o;
-            o.policy = inovasi::policy_from_string(policy);
+            inovasi::PlanOptions o = plan_options(policy, std::move(row_cost), default_cost, std::move(fixed_rows),
+                                                  max_new, std::move(new_profile), median_profile,
+                                                  std::move(new_affairs), new_cost);
             o.target_iid_h = target_iid_h;
             o.target_category = std::move(target_category);
-            o.row_cost = std::move(row_cost);
-            o.default_cost = default_cost;
-            o.fixed_rows = std::move(fixed_rows);
-            o.max_new = max_new;
-            o.new_profile = std::move(new_profile);
-            o.median_profile = median_profile;
-            o.new_affairs = std::move(new_affairs);
-            o.new_cost = new_cost;
             const std::size_t region = b.region_index(code);
             py::gil_scoped_release release;
             return inovasi::to_json(inovasi::plan_region(b, region, o), b, o);
@@ -147,16 +158,9 @@ void register_scenario(py::module_& m) {
              std::map<std::string, std::int64_t> row_cost, std::int64_t default_cost, std::vector<std::string> fixed_rows,
              std::size_t max_new, std::map<std::string, int> new_profile, bool median_profile,
              std::vector<std::string> new_affairs, std::int64_t new_cost, bool all) {
-            inovasi::PlanOptions o;
-            o.policy = inovasi::policy_from_string(policy);
-            o.row_cost = std::move(row_cost);
-            o.default_cost = default_cost;
-            o.fixed_rows = std::move(fixed_rows);
-            o.max_new = max_new;
-            o.new_profile = std::move(new_profile);
-            o.median_profile = median_profile;
-            o.new_affairs = std::move(new_affairs);
-            o.new_cost = new_cost;
+            const inovasi::PlanOptions o = plan_options(policy, std::move(row_cost), default_cost,
+                                                        std::move(fixed_rows), max_new, std::move(new_profile),
+                                                        median_profile, std::move(new_affairs), new_cost);
             const std::size_t region = b.region_index(code);
             py::gil_scoped_release release;
             return inovasi::gains_json(inovasi::marginal_gains(b, region, o, all), b, region, o);

@@ -697,39 +697,34 @@ void score_batch(const ColumnsView& c, const BatchOutputView& out, int threads) 
     if (e) std::rethrow_exception(e);
 }
 
+namespace {
+
+// Per-region result arrays of `regions` elements, and the output view over them.
+BatchOutputView sized_view(BatchResult& r, std::size_t regions) {
+  for (auto* v : {&r.iid_h, &r.government_h, &r.innovation_sum_h, &r.count_h}) v->resize(regions);
+  r.category.resize(regions);
+  r.counted.resize(regions);
+  r.divisor.resize(regions);
+  return {r.iid_h.data(),   r.category.data(), r.government_h.data(), r.innovation_sum_h.data(),
+          r.counted.data(), r.divisor.data(),  r.count_h.data()};
+}
+
+}  // namespace
+
 BatchInnovationResult score_batch_innovations(const ColumnsView& c, int threads) {
   BatchInnovationResult res;
-  const std::size_t R = c.regions;
-  BatchResult& r = res.regions;
-  r.iid_h.resize(R);
-  r.government_h.resize(R);
-  r.innovation_sum_h.resize(R);
-  r.count_h.resize(R);
-  r.category.resize(R);
-  r.counted.resize(R);
-  r.divisor.resize(R);
+  BatchOutputView out = sized_view(res.regions, c.regions);
   res.points_h.resize(c.innovations);
   res.counted.resize(c.innovations);
-  BatchOutputView out{r.iid_h.data(),   r.category.data(), r.government_h.data(), r.innovation_sum_h.data(),
-                      r.counted.data(), r.divisor.data(),  r.count_h.data(),      res.points_h.data(),
-                      res.counted.data()};
+  out.innovation_points_h = res.points_h.data();
+  out.innovation_counted = res.counted.data();
   score_batch(c, out, threads);
   return res;
 }
 
 BatchResult score_batch(const ColumnsView& c, int threads) {
   BatchResult res;
-  const std::size_t R = c.regions;
-  res.iid_h.resize(R);
-  res.government_h.resize(R);
-  res.innovation_sum_h.resize(R);
-  res.count_h.resize(R);
-  res.category.resize(R);
-  res.counted.resize(R);
-  res.divisor.resize(R);
-  BatchOutputView out{res.iid_h.data(),   res.category.data(), res.government_h.data(), res.innovation_sum_h.data(),
-                      res.counted.data(), res.divisor.data(),  res.count_h.data()};
-  score_batch(c, out, threads);
+  score_batch(c, sized_view(res, c.regions), threads);
   return res;
 }
 

@@ -6,6 +6,51 @@
 
 namespace inovasi {
 
+namespace {
+
+// A step's innovation: its id, its index when the base has no ids, null for a government row.
+void write_innovation(detail::JsonWriter& w, const ScenarioBase& base, std::size_t region, std::int64_t innovation) {
+  w.key("innovation");
+  if (innovation < 0) {
+    w.number_text("null");
+    return;
+  }
+  const std::string id = base.innovation_id(region, static_cast<std::size_t>(innovation));
+  if (id.empty()) w.number(innovation);
+  else w.string(id);
+}
+
+// The evidence a step to `to` needs; a step that only sets the claim to what the answer's
+// evidence already supports needs none.
+void write_evidence(detail::JsonWriter& w, const Row& row, int to, bool evidenced) {
+  w.key("evidence").begin_object();
+  w.boolean("new", evidenced);
+  if (evidenced) {
+    const StepEvidence e = evidence_for(row, to);
+    w.boolean("unchecked", e.unchecked);
+    w.key("kinds").begin_array();
+    for (const auto& k : e.kinds) w.string(k);
+    w.end_array();
+    if (!e.how.empty()) w.str("how", e.how);
+    w.key("rules").begin_array();
+    for (const auto& r : e.rules) w.string(r);
+    w.end_array();
+  }
+  w.end_object();
+}
+
+// Provenance: the library version, the edition and its SHA-256, the policy.
+void write_provenance(detail::JsonWriter& w, const Edition& ed, Policy policy) {
+  w.key("provenance").begin_object();
+  w.str("inovasi", version());
+  w.str("edition", ed.name);
+  w.str("edition_sha256", ed.sha256);
+  w.str("policy", to_string(policy));
+  w.end_object();
+}
+
+}  // namespace
+
 std::string to_json(const RegionPlan& plan, const ScenarioBase& base, const PlanOptions& o) {
   const Edition& ed = base.edition();
   std::string out;
@@ -30,36 +75,12 @@ std::string to_json(const RegionPlan& plan, const ScenarioBase& base, const Plan
     const int idx = s.innovation < 0 ? ed.government_rows[s.column] : ed.innovation_rows[s.column];
     const Row& row = ed.rows[static_cast<std::size_t>(idx)];
     w.begin_object();
-    w.key("innovation");
-    if (s.innovation < 0) {
-      w.number_text("null");
-    } else {
-      const std::string id = base.innovation_id(plan.region, static_cast<std::size_t>(s.innovation));
-      if (id.empty()) w.number(s.innovation);
-      else w.string(id);
-    }
+    write_innovation(w, base, plan.region, s.innovation);
     w.str("row", row.key);
     w.num("from", s.from);
     w.num("to", s.to);
     w.num("cost", s.cost);
-    if (validated) {
-      // The evidence the new level needs; a step that only sets the claim to what the answer's
-      // evidence already supports needs none.
-      w.key("evidence").begin_object();
-      w.boolean("new", s.evidenced);
-      if (s.evidenced) {
-        const StepEvidence e = evidence_for(row, s.to);
-        w.boolean("unchecked", e.unchecked);
-        w.key("kinds").begin_array();
-        for (const auto& k : e.kinds) w.string(k);
-        w.end_array();
-        if (!e.how.empty()) w.str("how", e.how);
-        w.key("rules").begin_array();
-        for (const auto& r : e.rules) w.string(r);
-        w.end_array();
-      }
-      w.end_object();
-    }
+    if (validated) write_evidence(w, row, s.to, s.evidenced);
     w.end_object();
   }
   w.end_array();
@@ -92,12 +113,7 @@ std::string to_json(const RegionPlan& plan, const ScenarioBase& base, const Plan
     w.end_object();
   }
   w.end_array();
-  w.key("provenance").begin_object();
-  w.str("inovasi", version());
-  w.str("edition", ed.name);
-  w.str("edition_sha256", ed.sha256);
-  w.str("policy", to_string(plan.policy));
-  w.end_object();
+  write_provenance(w, ed, plan.policy);
   w.end_object();
   return out;
 }
@@ -123,33 +139,11 @@ std::string gains_json(const std::vector<StepGain>& gains, const ScenarioBase& b
       const int idx = g.step.innovation < 0 ? ed.government_rows[g.step.column] : ed.innovation_rows[g.step.column];
       const Row& row = ed.rows[static_cast<std::size_t>(idx)];
       w.str("step", "level");
-      w.key("innovation");
-      if (g.step.innovation < 0) {
-        w.number_text("null");
-      } else {
-        const std::string id = base.innovation_id(region, static_cast<std::size_t>(g.step.innovation));
-        if (id.empty()) w.number(g.step.innovation);
-        else w.string(id);
-      }
+      write_innovation(w, base, region, g.step.innovation);
       w.str("row", row.key);
       w.num("from", g.step.from);
       w.num("to", g.step.to);
-      if (o.policy != Policy::self_assessed) {
-        w.key("evidence").begin_object();
-        w.boolean("new", g.step.evidenced);
-        if (g.step.evidenced) {
-          const StepEvidence e = evidence_for(row, g.step.to);
-          w.boolean("unchecked", e.unchecked);
-          w.key("kinds").begin_array();
-          for (const auto& k : e.kinds) w.string(k);
-          w.end_array();
-          if (!e.how.empty()) w.str("how", e.how);
-          w.key("rules").begin_array();
-          for (const auto& r : e.rules) w.string(r);
-          w.end_array();
-        }
-        w.end_object();
-      }
+      if (o.policy != Policy::self_assessed) write_evidence(w, row, g.step.to, g.step.evidenced);
     }
     w.num("cost", g.cost);
     w.number_text("iid_after", hundredths_text(g.after.iid_h));
@@ -157,12 +151,7 @@ std::string gains_json(const std::vector<StepGain>& gains, const ScenarioBase& b
     w.number_text("gain", hundredths_text(round_hundredths(g.gain_num < 0 ? -g.gain_num : g.gain_num, g.gain_den,
                                                            Rounding::half_up) * (g.gain_num < 0 ? -1 : 1)));
     w.str("gain_exact", Fraction::make(g.gain_num, g.gain_den * 100).to_string());
-    w.key("provenance").begin_object();
-    w.str("inovasi", version());
-    w.str("edition", ed.name);
-    w.str("edition_sha256", ed.sha256);
-    w.str("policy", to_string(o.policy));
-    w.end_object();
+    write_provenance(w, ed, o.policy);
     w.end_object();
     out += '\n';
   }
