@@ -3,6 +3,7 @@
 #include "inovasi/plan.hpp"
 #include "inovasi/version.hpp"
 #include "io/json_text.hpp"
+#include "io/score_json.hpp"
 
 namespace inovasi {
 
@@ -104,11 +105,7 @@ std::string to_json(const RegionPlan& plan, const ScenarioBase& base, const Plan
   w.key("decided_by").begin_array();
   for (const auto& d : plan.decided_by) {
     w.begin_object();
-    w.str("rule", d.rule);
-    w.str("chosen", d.chosen);
-    w.str("alternative", d.alternative);
-    w.number_text("alternative_iid", hundredths_text(d.alternative_iid_h));
-    w.str("alternative_category", d.alternative_category);
+    detail::write_decided_by_fields(w, d);
     w.boolean("target_met_there", !plan.reachable);
     w.end_object();
   }

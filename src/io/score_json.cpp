@@ -4,6 +4,7 @@
 
 #include "inovasi/score.hpp"
 #include "io/json_text.hpp"
+#include "io/score_json.hpp"
 
 namespace inovasi {
 
@@ -20,6 +21,18 @@ std::string fixed2(const Fraction& f) {
 std::string weight_text(std::int64_t h) { return hundredths_text_short(h); }
 
 }  // namespace
+
+namespace detail {
+
+void write_decided_by_fields(JsonWriter& w, const DecidedBy& d) {
+  w.str("rule", d.rule);
+  w.str("chosen", d.chosen);
+  w.str("alternative", d.alternative);
+  w.number_text("alternative_iid", hundredths_text(d.alternative_iid_h));
+  w.str("alternative_category", d.alternative_category);
+}
+
+}  // namespace detail
 
 std::string to_json(const Score& s, const Edition& ed) {
   std::string out;
@@ -61,11 +74,7 @@ std::string to_json(const Score& s, const Edition& ed) {
   w.begin_array();
   for (const auto& d : s.decided_by) {
     w.begin_object();
-    w.str("rule", d.rule);
-    w.str("chosen", d.chosen);
-    w.str("alternative", d.alternative);
-    w.number_text("alternative_iid", fixed2(d.alternative_iid_h));
-    w.str("alternative_category", d.alternative_category);
+    detail::write_decided_by_fields(w, d);
     w.end_object();
   }
   w.end_array();
