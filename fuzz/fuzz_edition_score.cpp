@@ -79,9 +79,9 @@ inovasi::Submission region(Rng& r, const inovasi::EditionPtr& ed, int index) {
       default:
         if (ed->eligibility) inv.applied_date = r.below(2) ? ed->eligibility->applied_from : ed->eligibility->applied_to;
     }
-    inv.answers.assign(ed->rows.size(), inovasi::Answer{});
+    inv.answers.reset(ed->rows.size());
     for (int i : ed->innovation_rows) {
-      auto& a = inv.answers[i];
+      auto& a = inv.answers.edit(static_cast<std::size_t>(i));
       a.present = r.below(8) != 0;
       a.level = a.present ? level(r, *ed) : 0;
       a.level_given = a.present;

@@ -663,7 +663,8 @@ std::vector<StepGain> marginal_gains(const ScenarioBase& base, std::size_t regio
     return std::pair<int128, int128>{detail::total_num_h(r.divisor, r.government_h, r.count_h, r.innovation_sum_h),
                                      int128(r.divisor)};
   };
-  const auto [x0, d0] = exact(before);
+  const auto before_exact = exact(before);  // (named, not a structured binding: the lambda below reads them)
+  const int128 x0 = before_exact.first, d0 = before_exact.second;
   std::vector<StepGain> out;
   Workspace ws;
   auto add = [&](StepGain g) {
