@@ -94,7 +94,9 @@ def explain(source, region: Optional[str] = None, policy: str = "self_assessed",
     # One more innovation like the region's median one (scenario engine).
     gate = cp.get("gate")
     missing = [a for a in gate["affairs"] if a not in s["count_gate"]["covered"]] if gate else []
-    rows = planning.gains(base, code, policy=policy, max_new=1, new_profile="median", all=True)
+    # Only the new innovation's step: every row fixed, so no level step is scored for nothing.
+    rows = planning.gains(base, code, policy=policy, max_new=1, new_profile="median", all=True,
+                          fixed_rows=[r["key"] for r in ed.rows])
     new = next(r for r in rows if r["step"] == "new_innovation")
     worth = {"iid_after": new["iid_after"], "gain": new["gain"], "gain_exact": new["gain_exact"]}
     # Findings by the points they put at risk (the answer's claimed minus validated points).

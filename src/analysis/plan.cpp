@@ -235,6 +235,57 @@ StepEvidence evidence_for(const Row& row, int level) {
   return e;
 }
 
+namespace {
+
+// The gate bits of affairs (affairs outside the edition's gate cover nothing).
+std::uint64_t gate_bits_of(const Edition& ed, const std::vector<std::string>& affairs) {
+  std::uint64_t bits = 0;
+  if (!ed.gate) return bits;
+  const auto& ga = ed.gate->affairs;
+  for (const auto& a : affairs) {
+    const auto it = std::find(ga.begin(), ga.end(), normalise_affair(a));
+    if (it != ga.end()) bits |= std::uint64_t{1} << (it - ga.begin());
+  }
+  return bits;
+}
+
+// The levels of a new innovation (edition innovation-row order): the options' profile, or per
+// row the lower median of the levels the policy keeps on the region's counted innovations.
+std::vector<std::uint8_t> new_profile_of(const ScenarioBase& base, std::size_t region, const PlanOptions& o) {
+  const Edition& ed = base.edition();
+  const Columns& cols = base.columns();
+  const std::size_t K = ed.innovation_rows.size();
+  std::vector<std::uint8_t> profile(K, static_cast<std::uint8_t>(ed.level_min));
+  if (!o.median_profile) {
+    for (const auto& [key, lv] : o.new_profile) {
+      const std::size_t k = base.innovation_column(key);
+      if (lv < ed.level_min || lv > ed.level_max)
+        throw InputError("/new_profile/" + key, std::to_string(lv) + " is out of range " +
+                                                    std::to_string(ed.level_min) + ".." + std::to_string(ed.level_max));
+      profile[k] = static_cast<std::uint8_t>(lv);
+    }
+    return profile;
+  }
+  const auto a = static_cast<std::size_t>(cols.region_offsets[region]);
+  std::vector<int> levels;
+  for (std::size_t k = 0; k < K; ++k) {
+    levels.clear();
+    for (std::size_t j = 0; j < base.innovations_of(region); ++j) {
+      if (!detail::counts_in_n(static_cast<detail::Standing>(cols.status[a + j]))) continue;
+      const std::size_t at = (a + j) * K + k;
+      const auto cap = [&](const std::vector<std::uint8_t>& v) { return v.empty() ? ed.level_max : int{v[at]}; };
+      levels.push_back(detail::validated_level(o.policy, cols.innovation_levels[at], cap(cols.innovation_supported_cap),
+                                               cap(cols.innovation_assessor_cap), ed));
+    }
+    if (levels.empty()) continue;
+    std::nth_element(levels.begin(), levels.begin() + static_cast<std::ptrdiff_t>((levels.size() - 1) / 2), levels.end());
+    profile[k] = static_cast<std::uint8_t>(levels[(levels.size() - 1) / 2]);
+  }
+  return profile;
+}
+
+}  // namespace
+
 RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanOptions& o) {
   const Edition& ed = base.edition();
   const Columns& cols = base.columns();
@@ -281,39 +332,8 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
   if (unit == 0) unit = 1;
 
   // New innovations' profile and affairs.
-  std::vector<std::uint8_t> profile(K, static_cast<std::uint8_t>(ed.level_min));
-  if (o.median_profile) {
-    const auto a = static_cast<std::size_t>(cols.region_offsets[region]);
-    std::vector<int> levels;
-    for (std::size_t k = 0; k < K; ++k) {
-      levels.clear();
-      for (std::size_t j = 0; j < base.innovations_of(region); ++j) {
-        if (!detail::counts_in_n(static_cast<detail::Standing>(cols.status[a + j]))) continue;
-        const std::size_t at = (a + j) * K + k;
-        const auto cap = [&](const std::vector<std::uint8_t>& v) { return v.empty() ? ed.level_max : int{v[at]}; };
-        levels.push_back(detail::validated_level(o.policy, cols.innovation_levels[at], cap(cols.innovation_supported_cap),
-                                                 cap(cols.innovation_assessor_cap), ed));
-      }
-      if (levels.empty()) continue;
-      std::nth_element(levels.begin(), levels.begin() + static_cast<std::ptrdiff_t>((levels.size() - 1) / 2), levels.end());
-      profile[k] = static_cast<std::uint8_t>(levels[(levels.size() - 1) / 2]);
-    }
-  } else
-  for (const auto& [key, lv] : o.new_profile) {
-    const std::size_t k = base.innovation_column(key);
-    if (lv < ed.level_min || lv > ed.level_max)
-      throw InputError("/new_profile/" + key, std::to_string(lv) + " is out of range " + std::to_string(ed.level_min) +
-                                                  ".." + std::to_string(ed.level_max));
-    profile[k] = static_cast<std::uint8_t>(lv);
-  }
-  std::uint64_t new_bits = 0;
-  for (std::size_t i = 0; i < o.new_affairs.size(); ++i) {
-    const std::string a = normalise_affair(o.new_affairs[i]);
-    if (!ed.gate) continue;  // no gate: affairs change nothing
-    const auto& ga = ed.gate->affairs;
-    const auto it = std::find(ga.begin(), ga.end(), a);
-    if (it != ga.end()) new_bits |= std::uint64_t{1} << (it - ga.begin());
-  }
+  const std::vector<std::uint8_t> profile = new_profile_of(base, region, o);
+  const std::uint64_t new_bits = gate_bits_of(ed, o.new_affairs);
 
   // The region now, under the policy.
   const Policy p = o.policy;
@@ -619,12 +639,7 @@ Scenario plan_scenario(const ScenarioBase& base, const RegionPlan& plan, const P
   sc.policy = plan.policy;
   for (const auto& s : plan.steps)
     sc.levels.push_back({plan.region, s.innovation, s.column, s.to, s.evidenced});
-  std::uint64_t bits = 0;
-  if (ed.gate)
-    for (const auto& a : o.new_affairs) {
-      const auto it = std::find(ed.gate->affairs.begin(), ed.gate->affairs.end(), normalise_affair(a));
-      if (it != ed.gate->affairs.end()) bits |= std::uint64_t{1} << (it - ed.gate->affairs.begin());
-    }
+  const std::uint64_t bits = gate_bits_of(ed, o.new_affairs);
   for (std::size_t i = 0; i < plan.new_innovations; ++i) {
     AddedInnovation a;
     a.region = plan.region;
@@ -707,13 +722,11 @@ std::vector<StepGain> marginal_gains(const ScenarioBase& base, std::size_t regio
   }
   if (o.max_new > 0) {
     // One new innovation, at the profile a plan would use.
-    PlanOptions one = o;
-    one.max_new = 1;
-    one.target_iid_h = 0;
-    one.target_category.reset();
-    RegionPlan shape = plan_region(base, region, one);  // resolves the profile (median or given)
-    shape.steps.clear();
+    RegionPlan shape;
+    shape.region = region;
+    shape.policy = p;
     shape.new_innovations = 1;
+    shape.new_profile = new_profile_of(base, region, o);
     StepGain g;
     g.new_innovation = true;
     g.cost = o.new_cost;
