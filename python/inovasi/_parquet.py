@@ -30,6 +30,22 @@ def _row_keys(ed):
     return [r["key"] for r in rows if not r["per_innovation"]], [r["key"] for r in rows if r["per_innovation"]]
 
 
+def _answer_columns(pa, cols, prefix, aspect, keys):
+    """An aspect's per-answer columns, one per row key: claimed levels, the v2 answer fields, raw
+    values, and the v1 caps when the columns have them (kept for readers of v1 files)."""
+    out = {}
+    for i, key in enumerate(keys):
+        out[f"{prefix}_{key}"] = pa.array(cols[f"{aspect}_levels"][:, i])
+    for field, name in _ANSWER_FIELDS:
+        for i, key in enumerate(keys):
+            out[f"{prefix}_{field}_{key}"] = pa.array(cols[f"{aspect}_{name}"][:, i])
+    out.update(_value_columns(prefix, keys, cols[f"{aspect}_value"], cols[f"{aspect}_values"]))
+    if cols.get(f"{aspect}_caps") is not None:
+        for i, key in enumerate(keys):
+            out[f"{prefix}_cap_{key}"] = pa.array(cols[f"{aspect}_caps"][:, i])
+    return out
+
+
 def _value_columns(prefix, keys, index, table):
     """Nullable string columns of the raw values per row key, from an index matrix and its table."""
     import pyarrow as pa
@@ -68,15 +84,7 @@ def write(cols: dict, out: pathlib.Path, extra_meta: dict, replaced_atomically) 
         "innovation_start": pa.array(offsets[:-1]),
         "innovation_end": pa.array(offsets[1:]),
     }
-    for g, key in enumerate(gov_keys):
-        reg[f"spd_{key}"] = pa.array(cols["government_levels"][:, g])
-    for field, name in _ANSWER_FIELDS:
-        for g, key in enumerate(gov_keys):
-            reg[f"spd_{field}_{key}"] = pa.array(cols[f"government_{name}"][:, g])
-    reg.update(_value_columns("spd", gov_keys, cols["government_value"], cols["government_values"]))
-    if cols.get("government_caps") is not None:  # the v1 columns, kept for readers of v1 files
-        for g, key in enumerate(gov_keys):
-            reg[f"spd_cap_{key}"] = pa.array(cols["government_caps"][:, g])
+    reg.update(_answer_columns(pa, cols, "spd", "government", gov_keys))
     region_of = np.repeat(np.arange(R, dtype=np.int32), np.diff(offsets))
     depts = pa.array(cols["departments"], pa.string())
     inv = {
@@ -87,15 +95,7 @@ def write(cols: dict, out: pathlib.Path, extra_meta: dict, replaced_atomically) 
         "status": pa.array(cols["status"]),
         "affairs": pa.array(cols["affairs"]),
     }
-    for k, key in enumerate(inv_keys):
-        inv[f"sid_{key}"] = pa.array(cols["innovation_levels"][:, k])
-    for field, name in _ANSWER_FIELDS:
-        for k, key in enumerate(inv_keys):
-            inv[f"sid_{field}_{key}"] = pa.array(cols[f"innovation_{name}"][:, k])
-    inv.update(_value_columns("sid", inv_keys, cols["innovation_value"], cols["innovation_values"]))
-    if cols.get("innovation_caps") is not None:
-        for k, key in enumerate(inv_keys):
-            inv[f"sid_cap_{key}"] = pa.array(cols["innovation_caps"][:, k])
+    inv.update(_answer_columns(pa, cols, "sid", "innovation", inv_keys))
     assert len(region_of) == N
     out.mkdir(parents=True, exist_ok=True)
     for name, table in (("regions.parquet", pa.table(reg).replace_schema_metadata(meta)),
