@@ -37,7 +37,7 @@ clang_rt_pkg() {
 
 need_apt=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-base_pkgs=(g++ make libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev)
+base_pkgs=(g++ make libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev chromium)  # chromium: the report's browser test
 for p in "${base_pkgs[@]}"; do have_pkg "$p" || need_apt+=("$p"); done
 if ! ls /usr/lib/*/cmake/boost_json-*/boost_json-config.cmake >/dev/null 2>&1 \
    && ! ls /usr/lib/cmake/boost_json-*/boost_json-config.cmake >/dev/null 2>&1; then
@@ -75,7 +75,14 @@ import importlib.util
 for mod, pkg in [("numpy", "numpy"), ("pandas", "pandas"), ("pyarrow", "pyarrow"), ("pytest", "pytest"),
                  ("hypothesis", "hypothesis"), ("pybind11", "pybind11"), ("scikit_build_core", "scikit-build-core"),
                  ("ninja", "ninja"), ("cmake", "cmake"),
-                 ("ortools", "ortools"), ("tqdm", "tqdm")]:  # ortools: CP-SAT, the planner's second solver in the tests; tqdm: progress bars
+                 ("ortools", "ortools"), ("tqdm", "tqdm"),  # ortools: CP-SAT, the planner's second solver in the tests; tqdm: progress bars
+                 ("SALib", "SALib"),  # the sensitivity estimators' oracle in the tests
+                 ("openpyxl", "openpyxl"),  # spreadsheets in and out
+                 ("cloudpickle", "cloudpickle"), ("dask", "dask[dataframe]"), ("distributed", "distributed"),
+                 ("mypy", "mypy"), ("pandas-stubs", "pandas-stubs"),  # the typed-usage test (mypy --strict)
+                 ("mkdocs", "mkdocs"), ("material", "mkdocs-material"),  # the documentation site
+                 ("nbclient", "nbclient"), ("ipykernel", "ipykernel"), ("matplotlib", "matplotlib"),  # the tutorial
+                 ("playwright", "playwright")]:  # the report's browser test, driving Debian's chromium
     if importlib.util.find_spec(mod) is None:
         print(pkg)
 PYEOF
