@@ -100,8 +100,9 @@ inline int validated_level(Policy policy, int claimed, int supported_cap, int as
                    ed.level_min);
 }
 
-// An answer's points, hundredths.
-inline std::int64_t points_h(std::int64_t weight_h, int level) { return weight_h * level; }
+// An answer's points, hundredths. Linear in the level: the points of many answers of one row
+// are the points of their level sum (Monte Carlo accumulates sums, not answers).
+inline std::int64_t points_h(std::int64_t weight_h, std::int64_t level) { return weight_h * level; }
 
 // The count gate: open when enough of its affairs are covered (no gate: always open).
 inline bool gate_open(int covered_count, const CountGate& gate) { return covered_count >= gate.min_covered; }
