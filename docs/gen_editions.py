@@ -286,7 +286,7 @@ def rows_block(editions: list[tuple[pathlib.Path, dict]], aspect_scope: str) -> 
             if row and row["mandatory"]:
                 mandatory.append(e["name"][4:])
         L.append(f"| {r['key']} | {cell(r['english'])} | " + " | ".join(weights) +
-                 f" | {', '.join(mandatory) or '—'} | {r['input']} |")
+                 f" | {'all' if len(mandatory) == len(editions) else ', '.join(mandatory) or '—'} | {r['input']} |")
     return "\n".join(L)
 
 
