@@ -262,7 +262,16 @@ def with_plan(files: Sequence[PathLike], plan: Mapping[str, Any], acceptance: Op
 
 
 def _json_line(rec: dict, prov: dict) -> str:
-    return json.dumps({**rec, "provenance": prov}, ensure_ascii=False)
+    """One region's line (docs/schemas/uncertainty.schema.json)."""
+    out = {"region": rec["code"], "name": rec["name"], "type": rec["type"], "province": rec["province"],
+           "edition": prov["editions"][0], "policy": prov["policy"], "replicates": prov["replicates"],
+           "seed": prov["seed"], "iid_mean": rec["iid_mean"], "iid_q05": rec["iid_q05"], "iid_q50": rec["iid_q50"],
+           "iid_q95": rec["iid_q95"], "category_probability": rec["category_probability"],
+           "unranked_probability": rec["unranked_probability"]}
+    for scope in ("national", "province"):
+        out[f"{scope}_rank"] = {q: rec[f"{scope}_rank_{q}"] for q in ("q05", "q50", "q95")}
+    out["provenance"] = prov
+    return json.dumps(out, ensure_ascii=False)
 
 
 def _table_text(study: Study, region: Optional[str]) -> str:
@@ -352,13 +361,14 @@ def run_cli(args) -> int:
                    f"{line['success_probability']:.1%} of {study.replicates} replicates "
                    f"(IID 5–95 %: {line['iid_q05']:.2f}–{line['iid_q95']:.2f}, median {line['iid_q50']:.2f})\n")
         else:
-            out = _json_line(line, prov) + "\n"
+            out = json.dumps({**line, "provenance": prov}, ensure_ascii=False) + "\n"
         write_stdout([out.encode("utf-8")])
         return 0
     if args.format == "table":
         write_stdout([_table_text(study, args.region).encode("utf-8")])
         return 0
     recs = [r for r in _records(study) if args.region is None or r["code"] == args.region]
+    # JSON Lines: docs/schemas/uncertainty.schema.json (ranks nested, null when never ranked).
     if args.region is not None and not recs:
         raise UsageError(f"--region {printable(args.region)}: no such region in the inputs")
     write_stdout([(_json_line(r, prov) + "\n").encode("utf-8") for r in recs])

@@ -304,7 +304,9 @@ def test_uncertainty_schema_accepts_a_summary_and_rejects_broken_ones():
            "category_probability": {"Sangat Inovatif": 0.0, "Inovatif": 0.91, "Kurang Inovatif": 0.09,
                                     "Tidak Dapat Dinilai": 0.0},
            "unranked_probability": 0.0, "national_rank": {"q05": 120, "q50": 151, "q95": 190},
-           "province_rank": {"q05": 2, "q50": 3, "q95": 5}}
+           "province_rank": {"q05": 2, "q50": 3, "q95": 5},
+           "provenance": {"inovasi": "0.1.0", "editions": ["iid-2023"], "edition_sha256": ["0" * 64],
+                          "policy": "supported", "seed": 2024, "replicates": 1000}}
     assert_valid(v, strict_json(json.dumps(doc)), "summary")
     for broken, at in [({"iid_q50": 101}, "/iid_q50"), ({"unranked_probability": 1.5}, "/unranked_probability"),
                        ({"national_rank": {"q50": 3}}, "/national_rank"), ({"policy": "lenient"}, "/policy")]:
