@@ -560,7 +560,9 @@ def main(argv: Iterable[str] | None = None) -> int:
     with _signal_handlers():
         try:
             args = _parser().parse_args(list(argv) if argv is not None else None)
-            return args.func(args)
+            from .spreadsheet import cli_inputs  # .xlsx and .csv inputs read as JSON Lines
+            with cli_inputs(args):
+                return args.func(args)
         except (InputError, UsageError, _files.OutputError) as exc:
             _error(f"inovasi: {exc}")
             return EXIT_INPUT
