@@ -318,10 +318,10 @@ def _typed(rows: list, columns: tuple):
     for c in columns:
         values = [r.get(c) for r in rows]
         dt = _dtype_of(c, columns)
-        if dt == "category":
-            data[c] = pd.Categorical(values)
-        elif isinstance(dt, pd.CategoricalDtype):
+        if isinstance(dt, pd.CategoricalDtype):  # first: a CategoricalDtype == "category" too
             data[c] = pd.Categorical(values, dtype=dt)
+        elif dt == "category":
+            data[c] = pd.Categorical(values)
         else:
             data[c] = pd.array(values, dtype=dt)
     return pd.DataFrame(data, columns=list(columns))
@@ -651,11 +651,42 @@ def to_arrow(source, edition=None) -> dict:
     return out
 
 
+_COLUMNS = {"regions": REGION_COLUMNS, "innovations": INNOVATION_COLUMNS, "answers": ANSWER_COLUMNS,
+            "evidence": EVIDENCE_COLUMNS}
+
+
+def conform(df, frame: str):
+    """``df`` with the documented dtype on each of ``frame``'s columns it has (a table another
+    tool wrote, or an empty one, whose categoricals Arrow kept as strings). A value outside a
+    fixed category is an InputError naming the frame, its row and the column."""
+    pd = _pd()
+    columns = _COLUMNS[frame]
+    out = df.copy()
+    for c in df.columns:
+        if c not in columns:
+            continue
+        dt = _dtype_of(c, columns)
+        if (df[c].dtype == dt) if isinstance(dt, pd.CategoricalDtype) else str(df[c].dtype) == str(dt):
+            continue
+        if isinstance(dt, pd.CategoricalDtype):
+            values = df[c].astype(object)
+            bad = [i for i, v in enumerate(values) if not _missing(v) and v not in dt.categories]
+            if bad:
+                raise _frame_error(frame, bad[0], c, f"{values.iloc[bad[0]]!r} is not one of "
+                                   f"{', '.join(dt.categories)}")
+            out[c] = pd.Categorical([None if _missing(v) else v for v in values], dtype=dt)
+        elif dt == "category":
+            out[c] = df[c].astype(object).astype("category")
+        else:
+            out[c] = pd.array([None if _missing(v) else v for v in df[c].astype(object)], dtype=dt)
+    return out
+
+
 def _frames_of_arrow(tables: Mapping[str, Any]) -> Frames:
     fr = {}
     for name in PARQUET_FILES:
         t = tables.get(name)
-        fr[name] = None if t is None else t.to_pandas()
+        fr[name] = None if t is None else conform(t.to_pandas(), name)
     return Frames(fr["regions"], fr["innovations"], fr["answers"], fr["evidence"])
 
 
