@@ -236,9 +236,16 @@ def to_frames(source: SubmissionsLike, edition=None) -> Frames:
     ed_name = _api.edition(edition).name if edition is not None else None
     regions, innovations, answers, evidence = [], [], [], []
     names_cache: dict = {}
-    for s in subs:
+    seen: dict[str, int] = {}
+    for k, s in enumerate(subs):
         reg = s.get("region", {})
         code = reg["code"]
+        if code in seen:
+            # The region code is the frames' key (answers and evidence name their region by it).
+            raise _api._input_error("/region/code", f"region {printable(repr(code))} is submission {seen[code] + 1} "
+                                    f"and {k + 1} of the input: frames hold each region once (give each edition's "
+                                    "submissions frames of their own)")
+        seen[code] = k
         en = s.get("edition", None)
         names = _indicator_names(en if en is not None else ed_name, names_cache)
         clusters = reg.get("clusters")

@@ -548,7 +548,7 @@ def write_xlsx(sub: Optional[Mapping[str, Any]], path: Union[str, os.PathLike], 
     wb.properties.creator = "inovasi"
 
     # Lists: the dropdowns' sources (hidden).
-    lists = {"level": [str(i) for i in range(M + 1)], "affair": _affairs_of(ed), "type": list(_frames.REGION_TYPES),
+    lists = {"level": list(range(M + 1)), "affair": _affairs_of(ed), "type": list(_frames.REGION_TYPES),
              "stage": list(_frames.STAGES), "status": list(_frames.STATUSES), "form": list(_frames.FORMS),
              "kind": list(_frames.KINDS), "evidence_kind": list(EVIDENCE_KINDS), "verdict": list(_frames.VERDICTS),
              "basis": list(_frames.BASES), "boolean": ["TRUE", "FALSE"]}
@@ -861,8 +861,14 @@ def write_csv(source, path: Union[str, os.PathLike], edition=None) -> None:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
-    for sub in _frames.read_submissions(source, edition):
+    seen: dict = {}
+    for k, sub in enumerate(_frames.read_submissions(source, edition)):
         sub = _frames.canonical(sub)
+        code = sub["region"]["code"]
+        if code in seen:  # a CSV's rows name their region by its code: each region once
+            raise _api._input_error("/region/code", f"region {printable(repr(code))} is submission {seen[code] + 1} "
+                                    f"and {k + 1} of the input: a CSV holds each region once")
+        seen[code] = k
         reg = sub["region"]
         head = {"edition": sub.get("edition"), "region": reg["code"], "region_name": reg.get("name"),
                 "region_type": reg.get("type"), "province": reg.get("province"),
