@@ -311,3 +311,17 @@ def test_a_csv_holds_many_regions_each_once(tmp_path):
     # The region code is the key: a second submission of one region (another edition) is refused.
     with pytest.raises(inovasi.InputError, match=r"region '35.10' is submission 1 and 2 of the input"):
         sp.write_csv([p for p in EXAMPLES if "banyuwangi" in p], c)
+
+
+def test_the_workbook_command_writes_the_export_and_the_template(tmp_path):
+    out = tmp_path / "berau.xlsx"
+    r = cli("workbook", BERAU, "--out", out, "--policy", "strict", "--target", "60.00")
+    assert r.returncode == 0 and r.stdout == "", r.stderr
+    wb = openpyxl.load_workbook(out)
+    pairs = {row[0]: row[1] for row in wb["Score"].iter_rows(values_only=True) if row[0] is not None}
+    assert pairs["iid"] == inovasi.score(BERAU, policy="strict").iid and "Plan" in wb.sheetnames
+    t = tmp_path / "t.xlsx"
+    assert cli("workbook", "--template", "--out", t).returncode == 0
+    assert workbook_content(t) == workbook_content(ROOT / "examples" / "template.xlsx")
+    bad = cli("workbook", BERAU, "--template", "--out", t)
+    assert bad.returncode == 2 and "takes no FILE" in bad.stderr
