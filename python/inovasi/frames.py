@@ -44,6 +44,8 @@ __all__ = [
     "LIST_SEPARATOR",
 ]
 
+_NA = [object()]  # pandas.NA once _pd() has imported pandas (only the functions that need it do)
+
 # The enumerations of the submission format (docs/submission.schema.json), in the format's order:
 # the categories of the categorical columns, so frames of different regions always agree.
 REGION_TYPES = ("province", "kabupaten", "kota")
@@ -71,6 +73,7 @@ EVIDENCE_COLUMNS = ("region", "innovation", "row", "item", "kind", "file", "date
 
 def _pd():
     import pandas as pd
+    _NA[0] = pd.NA
     return pd
 
 
@@ -161,8 +164,9 @@ def read_submissions(source: SubmissionsLike, edition=None) -> list[dict]:
     out: list[dict] = []
     for item in items:
         if isinstance(item, Mapping):
-            _api.parse_submission(item, edition)
-            out.append(json.loads(_api._json_of(item, _api._MAX_DEPTH_ANY)))  # a copy, numpy numbers as JSON's
+            text = _api._json_of(item, _api._MAX_DEPTH_ANY)  # numpy numbers as JSON's; a located error
+            _api.parse_submission(text, edition)
+            out.append(json.loads(text))  # a copy
             continue
         if isinstance(item, (bytes, bytearray)):
             item = bytes(item).decode("utf-8")
@@ -368,11 +372,10 @@ def evidence_frame(source: SubmissionsLike, edition=None):
 
 def _item_dict(row: Mapping[str, Any]) -> dict:
     """An evidence item of a frame row: its present fields, as the JSON form writes them."""
-    pd = _pd()
     it = {}
     for f in EVIDENCE_COLUMNS[4:]:
         x = row.get(f)
-        if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
+        if _missing(x):
             continue
         if f in _BOOL_FIELDS:
             x = bool(x)
@@ -406,35 +409,57 @@ def with_evidence_json(answers, evidence):
 # Frames to submissions.
 
 def _missing(x) -> bool:
-    pd = _pd()
-    return x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))
+    # x != x: NaN (of any float type); pd.NA is the nullable dtypes' missing value.
+    return x is None or x is _NA[0] or (isinstance(x, float) and x != x)
+
+
 
 
 class _Where:
     """JSON Pointers of a built submission mapped to the places they came from, so the core's
-    error (a pointer) can be told as a frame row and column, or a sheet cell."""
+    error (a pointer) can be told as a frame row and column, or a sheet cell. A pointer maps to
+    a place (``add``), or to a frame row whose fields are its columns (``row``: the place is
+    only written when an error needs it)."""
 
-    def __init__(self):
-        self.places: dict[str, str] = {}
+    def __init__(self, place_of: Callable = None):
+        self.places: dict[str, Any] = {}
+        self.place_of = place_of
 
     def add(self, pointer: str, place: str) -> None:
         self.places.setdefault(pointer, place)
 
+    def row(self, pointer: str, frame: str, index: int, columns: Mapping[str, str]) -> None:
+        self.places.setdefault(pointer, (frame, index, columns))
+
     def of(self, pointer: Optional[str]) -> Optional[str]:
         p = pointer or ""
+        field = None
         while True:
-            if p in self.places:
-                return self.places[p]
+            hit = self.places.get(p)
+            if isinstance(hit, tuple):
+                frame, index, columns = hit
+                return self.place_of(frame, index, columns.get(field) if field is not None else None)
+            if hit is not None:
+                return hit
             if not p:
                 return None
-            p = p.rsplit("/", 1)[0]
+            p, field = p.rsplit("/", 1)
+
+
+def _text_of_built(sub: dict, max_depth: int = 1024) -> str:
+    """JSON text of a submission built here from plain values (json.dumps: the careful writer
+    _api._json_of is for users' objects, and costs ten times more)."""
+    try:
+        return json.dumps(sub, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError):  # a non-finite number or an odd type from a user's frame
+        return _api._json_of(sub, max_depth)
 
 
 def validate_located(sub: dict, where: _Where, edition=None, source: str = "") -> None:
     """Parse ``sub`` with the core; its error is raised again naming the place ``where`` knows
     for the pointer (and keeping the pointer and the rule)."""
     try:
-        _api.parse_submission(sub, edition)
+        _api.parse_submission(_text_of_built(sub), edition)
     except _api.InputError as exc:
         place = where.of(exc.pointer)
         msg = f"{place}: {exc.message}" if place else exc.message
@@ -466,7 +491,8 @@ def _records(E, df, name: str, required: Sequence[str], known: Sequence[str]):
     for c in required:
         if c not in cols:
             raise E(name, 0, c, f"missing column {c!r}")
-    return [{k: (None if _missing(v) else v) for k, v in r.items()} for r in df.to_dict("records")]
+    values = [[None if _missing(v) else v for v in df[c].tolist()] for c in cols]
+    return [dict(zip(cols, r)) for r in zip(*values)] if cols else [{} for _ in range(len(df))]
 
 
 def _split(text: str) -> list[str]:
@@ -477,6 +503,14 @@ def _year_item(x: str):
     return int(x) if x.strip().isdigit() else x
 
 
+# The column each field of a built object came from (for the places of errors).
+_REGION_FIELDS = {"code": "region", "name": "name", "type": "type", "province": "province", "clusters": "clusters"}
+_INNOVATION_FIELDS = {"id": "innovation", **{f: f for f in INNOVATION_COLUMNS[2:]}}
+_ANSWER_FIELDS = {c: {"level": "level", "value": c, "basis": "basis", "acceptance": "acceptance", "evidence": "evidence"}
+                  for c in ("value", "value_code", "value_years")}
+_ITEM_FIELDS = {f: f for f in EVIDENCE_COLUMNS[4:]}
+
+
 def from_frames(frames: Union[Frames, Mapping[str, Any]], edition=None, source: str = "",
                 place: Callable[[str, int, Optional[str]], str] = frame_place) -> list[dict]:
     """Submission dicts of four frames (a :class:`Frames`, or a mapping with the keys regions,
@@ -484,6 +518,7 @@ def from_frames(frames: Union[Frames, Mapping[str, Any]], edition=None, source: 
     evidence frame). Every submission is validated by the core; an error names the frame, its
     row (the position, from 0) and the column."""
     P = place
+    _pd()  # _missing knows pandas' NA
 
     def E(frame, i, column, message):
         return _frame_error(frame, i, column, message, source, place)
@@ -503,7 +538,7 @@ def from_frames(frames: Union[Frames, Mapping[str, Any]], edition=None, source: 
         code = str(r["region"])
         if code in subs:
             raise E("regions", i, "region", f"region {code!r} is given twice")
-        where = _Where()
+        where = _Where(place)
         d: dict = {}
         if r.get("edition") is not None:
             d["edition"] = str(r["edition"])
@@ -515,9 +550,7 @@ def from_frames(frames: Union[Frames, Mapping[str, Any]], edition=None, source: 
         if r.get("clusters") is not None:
             reg["clusters"] = [] if r["clusters"] == "" else _split(r["clusters"])
         d["region"] = reg
-        for f in ("code", "name", "type", "province", "clusters"):
-            where.add(f"/region/{f}", P("regions", i, 'region' if f == 'code' else f))
-        where.add("/region", P("regions", i))
+        where.row("/region", "regions", i, _REGION_FIELDS)
         subs[code] = (d, where)
         order.append(code)
 
@@ -543,9 +576,7 @@ def from_frames(frames: Union[Frames, Mapping[str, Any]], edition=None, source: 
         if r.get("affairs") is not None:
             inv["affairs"] = [] if r["affairs"] == "" else _split(r["affairs"])
         lst.append(inv)
-        for f in ("id", "name", "department", "stage", "status", "form", "kind", "affairs", "applied_date"):
-            where.add(f"{base}/{f}", P("innovations", i, 'innovation' if f == 'id' else f))
-        where.add(base, P("innovations", i))
+        where.row(base, "innovations", i, _INNOVATION_FIELDS)
         inv_index[(str(r["region"]), iid)] = (inv, base)
 
     ans_index: dict[tuple[str, str, str], tuple[dict, str]] = {}
@@ -586,10 +617,7 @@ def from_frames(frames: Union[Frames, Mapping[str, Any]], edition=None, source: 
             a["evidence"] = items
         block[key] = a
         ap = f"{base}/{key}"
-        where.add(ap, P("answers", i))
-        for f, c in (("level", "level"), ("value", given[0] if given else "value"), ("basis", "basis"),
-                     ("acceptance", "acceptance"), ("evidence", "evidence")):
-            where.add(f"{ap}/{f}", P("answers", i, c))
+        where.row(ap, "answers", i, _ANSWER_FIELDS[given[0] if given else "value"])
         ans_index[(code, iid, key)] = (a, ap)
 
     ordered: dict = {}
@@ -613,9 +641,7 @@ def from_frames(frames: Union[Frames, Mapping[str, Any]], edition=None, source: 
         a["evidence"] = []
         for k, (_pos, i, r) in enumerate(rows):
             a["evidence"].append(_item_dict(r))
-            where.add(f"{ap}/evidence/{k}", P("evidence", i))
-            for f in EVIDENCE_COLUMNS[4:]:
-                where.add(f"{ap}/evidence/{k}/{f}", P("evidence", i, f))
+            where.row(f"{ap}/evidence/{k}", "evidence", i, _ITEM_FIELDS)
     out = []
     for code in order:
         d, where = subs[code]
@@ -640,7 +666,11 @@ FORMAT = 1
 
 
 def _frames_of(source, edition=None) -> Frames:
-    return source if isinstance(source, Frames) else to_frames(source, edition)
+    """Frames of ``source``; frames given as such keep their rows and get the documented dtypes,
+    so what Arrow and Parquet hold is the same whoever built the frames."""
+    if isinstance(source, Frames):
+        return Frames(*(None if df is None else conform(df, name) for name, df in source.items()))
+    return to_frames(source, edition)
 
 
 def to_arrow(source, edition=None) -> dict:

@@ -20,6 +20,7 @@ from submission_strategies import ROOT, submissions
 
 pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWarning")
 EXAMPLES = sorted(glob.glob(str(ROOT / "examples" / "*.json")))
+ONCE = [p for p in EXAMPLES if "banyuwangi-2024" not in p]  # each region code once (frames' key)
 
 
 def engine_view(sub):
@@ -97,7 +98,7 @@ def test_examples_round_trip_and_keep_their_scores(path, tmp_path):
 
 
 def test_columns_dtypes_and_indicator_names():
-    fr = frames.to_frames(EXAMPLES)
+    fr = frames.to_frames(ONCE)
     assert list(fr.regions.columns) == list(frames.REGION_COLUMNS)
     assert list(fr.innovations.columns) == list(frames.INNOVATION_COLUMNS)
     assert list(fr.answers.columns) == list(frames.ANSWER_COLUMNS)
@@ -156,6 +157,11 @@ def test_bad_frames_are_located_errors():
     ev.loc[0, "date"] = "2023-02-30"
     with pytest.raises(inovasi.InputError, match=r"evidence frame, row 0, column date"):
         frames.from_frames(frames.Frames(fr.regions, fr.innovations, fr.answers, ev))
+
+
+def test_a_region_twice_is_refused():
+    with pytest.raises(inovasi.InputError, match=r"region '35.10' is submission 1 and 2 of the input"):
+        frames.to_frames([p for p in EXAMPLES if "banyuwangi" in p])
 
 
 def test_read_parquet_names_a_missing_file(tmp_path):
