@@ -39,7 +39,7 @@ __all__ = [
     "Frames", "to_frames", "from_frames", "answers_frame", "innovations_frame", "regions_frame",
     "government_frame", "evidence_frame", "to_arrow", "from_arrow", "write_parquet", "read_parquet",
     "write_jsonl", "read_submissions", "canonical", "canonical_json", "scores_frame",
-    "indicators_frame", "innovation_scores_frame", "findings_frame",
+    "indicators_frame", "innovation_scores_frame", "findings_frame", "explanation_frame", "plan_frame", "conform",
     "REGION_TYPES", "STAGES", "STATUSES", "FORMS", "KINDS", "VERDICTS", "BASES", "SEVERITIES",
     "LIST_SEPARATOR",
 ]
@@ -985,4 +985,53 @@ def findings_frame(results):
     # Ordered the most severe first, as categories are (docs/decisions.md).
     df["severity"] = pd.Categorical(df["severity"], categories=list(SEVERITIES), ordered=True)
     _attrs(df, scores)
+    return df
+
+
+def explanation_frame(x: Mapping[str, Any]):
+    """The points lost against the maximum of one explanation (``inovasi.explain.explain``'s
+    dict), one row per indicator, most lost first: row, indicator, aspect (category),
+    points_lost, iid_lost (float64) and their exact Fractions. With the count points lost
+    (``attrs["count_points_lost_exact"]``) they add up to the maximum total minus the total."""
+    pd = _pd()
+    names = _indicator_names(x["edition"], {})
+    rows = [{"row": l["row"], "indicator": names.get(l["row"]), "aspect": l["aspect"],
+             "points_lost": float(l["points_lost"]), "points_lost_exact": Fraction(l["points_lost"]),
+             "iid_lost": float(l["iid_lost"]), "iid_lost_exact": Fraction(l["iid_lost"])} for l in x["lost"]]
+    cols = ["row", "indicator", "aspect", "points_lost", "points_lost_exact", "iid_lost", "iid_lost_exact"]
+    df = pd.DataFrame(rows, columns=cols)
+    for c in ("row", "indicator"):
+        df[c] = df[c].astype("string")
+    df["aspect"] = pd.Categorical(df["aspect"], categories=list(ASPECTS))
+    for c in ("points_lost", "iid_lost"):
+        df[c] = df[c].astype("float64")
+    for c in ("points_lost_exact", "iid_lost_exact"):
+        df[c] = df[c].astype("object")
+    df.attrs.update({k: x[k] for k in ("region", "edition", "policy", "iid", "category")})
+    df.attrs["total_exact"], df.attrs["max_total"] = Fraction(x["total_exact"]), Fraction(x["max_total"])
+    df.attrs["count_points_lost_exact"] = Fraction(x["count_points_lost"])
+    df.attrs["provenance"] = x.get("provenance", {})
+    return df
+
+
+def plan_frame(p: Mapping[str, Any]):
+    """The steps of one plan (``inovasi.planning.plan``'s dict), in the plan's order: innovation
+    ("" for the government), row, indicator, from, to, cost (int64), evidence_kinds (the kinds the
+    step's new level needs, ``;``-separated). The verdict (reachable, cost, IID and category
+    before and after, target) is in ``attrs``; the new innovations in ``attrs["new_innovations"]``."""
+    pd = _pd()
+    names = _indicator_names(p["edition"], {})
+    rows = [{"innovation": st["innovation"] or "", "row": st["row"], "indicator": names.get(st["row"]),
+             "from": st["from"], "to": st["to"], "cost": st["cost"],
+             "evidence_kinds": LIST_SEPARATOR.join((st.get("evidence") or {}).get("kinds", []))}
+            for st in p["steps"]]
+    cols = ["innovation", "row", "indicator", "from", "to", "cost", "evidence_kinds"]
+    df = pd.DataFrame(rows, columns=cols)
+    for c in ("innovation", "row", "indicator", "evidence_kinds"):
+        df[c] = df[c].astype("string")
+    for c in ("from", "to", "cost"):
+        df[c] = df[c].astype("int64")
+    df.attrs.update({k: p.get(k) for k in ("region", "edition", "policy", "target_iid", "target_category",
+                                           "reachable", "cost", "iid_before", "category_before", "iid_after",
+                                           "category_after", "blockers", "new_innovations", "provenance")})
     return df

@@ -223,3 +223,28 @@ def test_findings_frame_lists_every_finding_with_its_indicator_name():
     assert df["indicator"].notna().all()
     errors = df[df["severity"] == "error"]
     assert len(errors) == sum(1 for r in rs for f in r.to_dict()["findings"] if f["severity"] == "error")
+
+
+@pytest.mark.parametrize("path", EXAMPLES[:4])
+def test_explanation_frame_adds_up_to_the_points_below_the_maximum(path):
+    from inovasi import explain
+
+    x = explain.explain(path, policy="supported")
+    df = frames.explanation_frame(x)
+    assert sum(df["points_lost_exact"]) + df.attrs["count_points_lost_exact"] == df.attrs["max_total"] - df.attrs["total_exact"]
+    assert list(df["row"]) == [l["row"] for l in x["lost"]] and df["indicator"].notna().all()
+    assert list(df["points_lost_exact"]) == sorted(df["points_lost_exact"], reverse=True)
+
+
+def test_plan_frame_holds_the_plans_steps_and_costs():
+    from inovasi import planning
+    from inovasi.scenario import ScenarioBase
+
+    for path in EXAMPLES[:4]:
+        base = ScenarioBase(path)
+        p = planning.plan(base, base.codes[0], "Sangat Inovatif", max_new=2)
+        df = frames.plan_frame(p)
+        assert len(df) == len(p["steps"]) and df.attrs["reachable"] == p["reachable"]
+        assert int(df["cost"].sum()) + sum(n["cost"] for n in p["new_innovations"]) == p["cost"]
+        assert (df["to"] > df["from"]).all()
+        assert list(df["innovation"]) == [s["innovation"] or "" for s in p["steps"]]
