@@ -489,8 +489,8 @@ def _parser() -> argparse.ArgumentParser:
     whatif.add_parser(sub)
     from . import synth
     synth.add_parser(sub)
-    from . import spreadsheet
-    spreadsheet.add_parser(sub)
+    from . import workbook
+    workbook.add_parser(sub)
     return p
 
 
@@ -562,8 +562,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     with _signal_handlers():
         try:
             args = _parser().parse_args(list(argv) if argv is not None else None)
-            from .spreadsheet import cli_inputs  # .xlsx and .csv inputs read as JSON Lines
-            with cli_inputs(args):
+            from . import _inputs  # .xlsx and .csv inputs read as JSON Lines
+            with _inputs.converted(args):
                 return args.func(args)
         except (InputError, UsageError, _files.OutputError) as exc:
             _error(f"inovasi: {exc}")

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 
 from . import _api
+from ._inputs import is_spreadsheet
 from ._text import printable
 
 __all__ = [
@@ -175,8 +176,7 @@ def read_submissions(source: SubmissionsLike, edition=None) -> list[dict]:
             records = _records_of_text(item, "")
         elif isinstance(item, (str, os.PathLike)):
             path = os.fspath(item)
-            low = path.lower()
-            if low.endswith((".xlsx", ".csv")):
+            if is_spreadsheet(path):
                 from . import spreadsheet
                 out += spreadsheet.read(path, edition=edition)
                 continue

@@ -28,6 +28,7 @@ from fractions import Fraction
 from typing import Any, Mapping, Optional, Sequence, Union
 
 from . import _api, frames as _frames
+from ._inputs import is_spreadsheet  # noqa: F401 (part of this module's surface)
 from ._text import printable
 
 __all__ = ["read", "read_xlsx", "read_csv", "write_xlsx", "write_csv", "make_template", "export",
@@ -1044,88 +1045,3 @@ def read(path: Union[str, os.PathLike], edition=None) -> list[dict]:
     if p.lower().endswith(".csv"):
         return read_csv(p, edition)
     raise ValueError(f"{printable(p)}: not a .xlsx or .csv file")
-
-
-def is_spreadsheet(path) -> bool:
-    try:
-        p = os.fsdecode(os.fspath(path))
-    except TypeError:
-        return False
-    return p.lower().endswith((".xlsx", ".csv"))
-
-
-import contextlib as _contextlib
-
-
-@_contextlib.contextmanager
-def cli_inputs(args):
-    """The command line's one seam for spreadsheets: every .xlsx or .csv among the inputs of a
-    command (``args.files`` or ``args.file``) is read, whole and validated, into JSON Lines in a
-    private temporary directory, and the command reads that instead (its name is the input's
-    with ``.jsonl`` added, so a later message still says which input). A bad spreadsheet stops
-    the run before the command starts: nothing is written. The temporaries are removed after."""
-    import shutil
-    import tempfile
-
-    tmp = None
-    try:
-        for attr in ("files", "file"):
-            value = getattr(args, attr, None)
-            if value is None:
-                continue
-            paths = list(value) if isinstance(value, (list, tuple)) else [value]
-            changed = False
-            for k, p in enumerate(paths):
-                if p == "-" or not is_spreadsheet(p):
-                    continue
-                subs = read(p, edition=getattr(args, "edition", None))
-                if tmp is None:
-                    tmp = tempfile.mkdtemp(prefix="inovasi-sheets-")
-                target = os.path.join(tmp, str(k), os.path.basename(os.fspath(p)) + ".jsonl")
-                os.makedirs(os.path.dirname(target))
-                with open(target, "w", encoding="utf-8") as f:
-                    for s in subs:
-                        f.write(json.dumps(s, ensure_ascii=False, separators=(",", ":")) + "\n")
-                paths[k] = target
-                changed = True
-            if changed:
-                setattr(args, attr, paths if isinstance(value, (list, tuple)) else paths[0])
-        yield args
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
-def add_parser(sub) -> None:
-    """``inovasi workbook``: one region's workbook with the engine's numbers, or the empty template."""
-    from .cli import integer, nonempty
-
-    p = sub.add_parser("workbook", help="write a region's .xlsx workbook: its submission with the validated levels, "
-                       "score, explanation and plan (or the empty template)",
-                       description="A region's planners' workbook (docs/spreadsheets.md): the submission, the "
-                       "level the engine validated beside each claimed one, and the Score, Explanation and (with "
-                       "--target) Plan sheets, every number computed by the engine. With --template: the empty "
-                       "workbook for the edition.")
-    p.add_argument("file", nargs="?", metavar="FILE", help="one region's submission (JSON, .xlsx or CSV)")
-    p.add_argument("--out", required=True, type=nonempty, help="the .xlsx to write (atomically)")
-    p.add_argument("--template", action="store_true", help="write the empty template instead (no FILE)")
-    p.add_argument("--edition", type=nonempty, help="edition name or file (the template's; default iid-2026)")
-    p.add_argument("--policy", default="self_assessed", choices=["self_assessed", "supported", "strict", "assessor"])
-    p.add_argument("--target", type=nonempty, help="add a Plan sheet: the cheapest path to this IID or category")
-    p.add_argument("--max-new", type=integer(0, 100000, "a whole number from 0 to 100000"), default=0,
-                   help="with --target: new innovations the plan may add (default 0)")
-    p.set_defaults(func=_run_workbook)
-
-
-def _run_workbook(args) -> int:
-    from .cli import UsageError
-
-    if args.template:
-        if args.file is not None:
-            raise UsageError("workbook --template takes no FILE")
-        make_template(args.out, edition=args.edition or "iid-2026")
-        return 0
-    if args.file is None:
-        raise UsageError("workbook: give FILE (or --template)")
-    export(args.file, args.out, policy=args.policy, edition=args.edition, target=args.target, max_new=args.max_new)
-    return 0
