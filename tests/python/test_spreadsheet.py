@@ -325,3 +325,19 @@ def test_the_workbook_command_writes_the_export_and_the_template(tmp_path):
     assert workbook_content(t) == workbook_content(ROOT / "examples" / "template.xlsx")
     bad = cli("workbook", BERAU, "--template", "--out", t)
     assert bad.returncode == 2 and "takes no FILE" in bad.stderr
+
+
+def test_the_cli_leaves_no_converted_temporaries(tmp_path):
+    import shutil
+
+    bad = broken(tmp_path, lambda wb: wb["Levels"].__setitem__("C2", "tiga"))
+    good = tmp_path / "good.xlsx"
+    [sub] = frames.read_submissions(BERAU)
+    sp.write_xlsx(sub, good)
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmpdir)}
+    assert cli("score", good, env=env).returncode == 0
+    # The good workbook is converted, then the bad one stops the run: both are cleaned up.
+    assert cli("score", good, bad, env=env).returncode == 2
+    assert os.listdir(tmpdir) == []
