@@ -25,7 +25,6 @@ in ``df.attrs``.
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass
 from fractions import Fraction

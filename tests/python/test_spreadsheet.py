@@ -2,7 +2,6 @@
 of the engine's numbers, and the command line on .xlsx and CSV inputs."""
 
 import glob
-import json
 import os
 import subprocess
 import sys
@@ -328,8 +327,6 @@ def test_the_workbook_command_writes_the_export_and_the_template(tmp_path):
 
 
 def test_the_cli_leaves_no_converted_temporaries(tmp_path):
-    import shutil
-
     bad = broken(tmp_path, lambda wb: wb["Levels"].__setitem__("C2", "tiga"))
     good = tmp_path / "good.xlsx"
     [sub] = frames.read_submissions(BERAU)
