@@ -491,6 +491,8 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_parser(sub)
     from . import uncertainty
     uncertainty.add_parser(sub)
+    from . import workbook
+    workbook.add_parser(sub)
     return p
 
 
@@ -562,7 +564,9 @@ def main(argv: Iterable[str] | None = None) -> int:
     with _signal_handlers():
         try:
             args = _parser().parse_args(list(argv) if argv is not None else None)
-            return args.func(args)
+            from . import _inputs  # .xlsx and .csv inputs read as JSON Lines
+            with _inputs.converted(args):
+                return args.func(args)
         except (InputError, UsageError, _files.OutputError) as exc:
             _error(f"inovasi: {exc}")
             return EXIT_INPUT
