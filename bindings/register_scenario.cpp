@@ -95,6 +95,17 @@ inovasi::PlanOptions plan_options(const std::string& policy, std::map<std::strin
 }  // namespace
 
 void register_scenario(py::module_& m) {
+  m.def(
+      "scenario_edition",
+      [](const std::string& changes_json) -> py::object {
+        inovasi::EditionPtr e = inovasi::scenario_edition(changes_json);
+        return e ? py::cast(PyEdition{e}) : py::object(py::none());
+      },
+      py::arg("changes"), "The edition a change text names (\"edition\"), or None");
+  m.def(
+      "same_edition",
+      [](const py::object& a, const py::object& b) { return inovasi::same_edition(*edition_arg(a), *edition_arg(b)); },
+      py::arg("a"), py::arg("b"), "Whether two editions are one (the same object or file content)");
   py::class_<ScenarioBase>(m, "ScenarioBase")
       .def(py::init(&base_from_text), py::arg("data"), py::arg("edition") = py::none(), py::arg("source") = "",
            py::arg("rebind_to") = py::none())

@@ -171,7 +171,7 @@ def _mapped(f):
 def score_arrays(edition: Union[str, Edition], government_levels: np.ndarray, innovation_levels: np.ndarray,
                  region_offsets: np.ndarray, status: np.ndarray, affairs: Optional[np.ndarray] = None,
                  government_caps: Optional[np.ndarray] = None, innovation_caps: Optional[np.ndarray] = None,
-                 threads: int = 1, cap_rule: str = "at_most") -> dict:
+                 threads: int = 1, cap_rule: str = "at_most", innovations: bool = False) -> dict:
     """Score columnar arrays; returns per-region arrays: ``iid_h`` (int64 hundredths),
     ``category`` (uint8 index into the edition's categories; len = lowest), ``government_h``,
     ``innovation_sum_h``, ``count_h`` (int64 hundredths), ``counted``, ``divisor`` (int32).
@@ -180,16 +180,25 @@ def score_arrays(edition: Union[str, Edition], government_levels: np.ndarray, in
     is held for the call (a buffer export and a weak reference), so another thread cannot
     resize one under the kernel: its ``resize`` raises ValueError instead. ``cap_rule``:
     ``at_most`` keeps min(level, cap); ``all_or_nothing`` (the strict policy) keeps a level not
-    above its cap and gives level 0 otherwise."""
+    above its cap and gives level 0 otherwise.
+
+    With ``innovations=True`` the kernel also writes, per innovation (rows of
+    ``innovation_levels``), ``innovation_points_h`` (int64 hundredths: the innovation's points
+    as ``score()`` gives them, 0 for a rejected, uncounted or mandatory-zeroed one) and
+    ``innovation_counted`` (bool: it counts in n), into numpy arrays without a copy."""
     return _core.score_arrays(_edition(edition), government_levels, innovation_levels, region_offsets, status,
-                              affairs, government_caps, innovation_caps, thread_count(threads), cap_rule)
+                              affairs, government_caps, innovation_caps, thread_count(threads), cap_rule,
+                              innovations)
 
 
 def score_columns(cols: Mapping[str, Any], threads: int = 1, use_caps: bool = True,
-                  policy: Optional[str] = None) -> dict:
+                  policy: Optional[str] = None, innovations: bool = False) -> dict:
     """Score a columns dict (from :func:`columns`, :func:`load_parquet` or
     ``inovasi.synth.generate``). With ``policy``, policy columns (schema v2) are scored under it
-    from their claim-independent caps; otherwise the v1 caps, if any, apply (``use_caps``)."""
+    from their claim-independent caps; otherwise the v1 caps, if any, apply (``use_caps``).
+    ``innovations=True`` adds the per-innovation ``innovation_points_h`` and
+    ``innovation_counted`` arrays (see :func:`score_arrays`), in the columns' innovation order
+    (``cols["innovation_ids"]``)."""
     if policy is not None:
         if policy not in POLICIES:
             raise ValueError(f"policy must be one of {', '.join(POLICIES)}, not {policy!r}")
@@ -203,11 +212,11 @@ def score_columns(cols: Mapping[str, Any], threads: int = 1, use_caps: bool = Tr
             gov, inv = cols[f"government_{which}_cap"], cols[f"innovation_{which}_cap"]
         return score_arrays(cols["edition"], cols["government_levels"], cols["innovation_levels"],
                             cols["region_offsets"], cols["status"], cols.get("affairs"), gov, inv, threads,
-                            "all_or_nothing" if policy == "strict" else "at_most")
+                            "all_or_nothing" if policy == "strict" else "at_most", innovations)
     return score_arrays(cols["edition"], cols["government_levels"], cols["innovation_levels"],
                         cols["region_offsets"], cols["status"], cols.get("affairs"),
                         cols.get("government_caps") if use_caps else None,
-                        cols.get("innovation_caps") if use_caps else None, threads)
+                        cols.get("innovation_caps") if use_caps else None, threads, innovations=innovations)
 
 
 def category_labels(edition: Union[str, Edition]) -> list[str]:
