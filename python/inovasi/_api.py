@@ -35,7 +35,7 @@ def _input_error_init(self: Any, message: str = "", pointer: Optional[str] = Non
     self.pointer, self.line, self.column, self.source, self.message = pointer, line, column, source, message
 
 
-InputError.__init__ = _input_error_init  # type: ignore[misc]
+InputError.__init__ = _input_error_init  # type: ignore[method-assign]
 Edition = _core.Edition
 Submission = _core.Submission
 
@@ -396,7 +396,7 @@ class ScoredRecord(NamedTuple):
     pointer)`` (as before), with the score's JSON text (None for a bad record, only with
     ``keep_going``)."""
 
-    index: int
+    index: int  # type: ignore[assignment]  # the record's number (shadows tuple.index)
     line: int
     column: int
     score_json: Optional[str]
@@ -468,5 +468,5 @@ def _located(record: ScoredRecord, source: str) -> InputError:
     err = InputError(record.error or "")
     err.pointer, err.line, err.column = record.pointer, record.line, record.column
     err.source = source or None
-    err.message = record.error
+    err.message = record.error or ""
     return err
