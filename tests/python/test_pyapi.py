@@ -425,3 +425,22 @@ def test_editions_name_prints_rows_with_names_weights_and_levels(name):
            [(r["key"], r["name"], r["weight"], r["levels"]) for r in ed.rows]
     bad = subprocess.run([sys.executable, "-m", "inovasi", "editions", "iid-1999"], capture_output=True, text=True)
     assert bad.returncode == 2 and "not a shipped edition" in bad.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# The benchmark (figures printed, never asserted: the machine may be shared)
+
+def test_the_api_benchmark_runs_and_prints_its_figures(capsys):
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import python_api
+    finally:
+        sys.path.pop(0)
+    rows = python_api.measure(ROOT / "examples" / "kabupaten-berau-2023.json", rounds=2, number=20)
+    with capsys.disabled():
+        print("\nPython API, kabupaten-berau-2023 (12 innovations), µs per call: best, median, CPU")
+        for name, best, median, cpu in rows:
+            print(f"  {name:<46} {best:9.1f} {median:9.1f} {cpu:9.1f}")
+    assert [r[0] for r in rows][:3] == ["_core.score(parsed) (the core alone)", "score(parsed Submission) -> Result",
+                                        "score(parsed) + breakdown as Python values"]
+    assert all(best > 0 and median >= best for _, best, median, _ in rows)
