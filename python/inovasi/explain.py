@@ -34,7 +34,7 @@ def explain(source, region: Optional[str] = None, policy: str = "self_assessed",
     from .scenario import ScenarioBase
 
     if isinstance(source, dict):
-        text = json.dumps(source)
+        text = inovasi._core.json_text(source)  # as score() reads a dict (numpy integers too)
     else:
         with open(source, encoding="utf-8") as f:
             text = f.read()
