@@ -107,3 +107,18 @@ def test_v1_caps_are_deprecated_and_score_as_policy_columns():
         warnings.simplefilter("error")
         batch.columns(paths)  # the self-assessed columns are not deprecated
         batch.columns(paths, evidence=True)
+
+
+def test_scikit_build_core_reads_the_version_and_the_tests_option_as_intended(monkeypatch):
+    """What scikit-build-core itself makes of pyproject.toml: the version from CMakeLists.txt,
+    the tests off for a plain install and on with the set-up script's config setting."""
+    settings = pytest.importorskip("scikit_build_core.settings.skbuild_read_settings")
+    regex = pytest.importorskip("scikit_build_core.metadata.regex")
+    monkeypatch.chdir(ROOT)
+    meta = CONF["tool"]["scikit-build"]["metadata"]["version"]
+    assert regex.dynamic_metadata("version", {k: v for k, v in meta.items() if k != "provider"}) == \
+        inovasi.__version__
+    plain = settings.SettingsReader.from_file("pyproject.toml", {}).settings.cmake.define
+    assert plain["INOVASI_BUILD_TESTS"] == "OFF" and plain["INOVASI_BUILD_PYTHON"] == "ON"
+    asked = settings.SettingsReader.from_file("pyproject.toml", {"cmake.define.INOVASI_BUILD_TESTS": "ON"})
+    assert asked.settings.cmake.define["INOVASI_BUILD_TESTS"] == "ON"
