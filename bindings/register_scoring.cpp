@@ -121,6 +121,10 @@ py::list indicators_of(const PyScore& p) {
 
 py::list innovations_of(const PyScore& p) {
   const auto& ed = *p.edition;
+  // One Python string per row key, shared by every innovation's dicts (most of the cost).
+  std::vector<py::str> keys;
+  keys.reserve(ed.rows.size());
+  for (const auto& row : ed.rows) keys.emplace_back(row.key);
   py::list out;
   for (const auto& inv : p.score.innovations) {
     py::dict d;
@@ -134,8 +138,8 @@ py::list innovations_of(const PyScore& p) {
     d["points_at_risk_h"] = inv.at_risk_h;
     py::dict levels, claimed;
     for (const auto& r : inv.rows) {
-      levels[py::str(ed.rows[r.row].key)] = r.level;
-      claimed[py::str(ed.rows[r.row].key)] = r.claimed_level;
+      levels[keys[r.row]] = r.level;
+      claimed[keys[r.row]] = r.claimed_level;
     }
     d["levels"] = levels;
     d["claimed_levels"] = claimed;
