@@ -1,6 +1,7 @@
 """Type stubs of inovasi._core, the C++ core (private: use the inovasi package).
 
-Written from the module's own signatures (pybind11's docstrings) and checked against the
+Written from the module's own signatures (pybind11's docstrings; scripts/core_stubs.py prints the
+lines of names added to the module since) and checked against the
 built module by tests/python/test_typing.py (mypy's stubtest).
 """
 
