@@ -178,6 +178,9 @@ class Edition {
   std::vector<int> government_rows, innovation_rows;  // indices into rows
   std::map<std::string, Provenance> provenance;       // top-level parameter -> provenance
   std::string sha256;  // of the edition file's bytes (provenance: what a result was scored under)
+  // The edition file's text as loaded (what sha256 is of), so that an edition can travel as
+  // data and be rebuilt where it lands (pickling, worker processes).
+  std::string text;
 
   int t0_year() const { return assessment_year - t0_offset; }
   // Index into rows, or -1.

@@ -24,6 +24,7 @@ every region, policy and thread count.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -63,7 +64,9 @@ def columns(source: Union[PathLike, bytes, str, Sequence[PathLike]], edition: Un
 
     With ``edition`` every record is scored under it (overriding its own); otherwise all
     records must share one edition. ``policy`` other than ``self_assessed`` runs pre-validation
-    and stores the validated levels as caps. Returns a dict of numpy arrays (owning their
+    and stores the validated levels as v1 caps: deprecated (a DeprecationWarning), as they
+    freeze the policy at today's claims; read ``evidence=True`` and score with
+    ``score_columns(cols, policy=...)`` instead. Returns a dict of numpy arrays (owning their
     memory, no copy) plus ``edition``, ``codes``, ``names``, ``provinces`` and ``types``.
     ``threads`` reads parts of the input at once (<= 0: every hardware thread); the columns,
     and the error of a bad input (its first bad record), do not depend on it.
@@ -81,6 +84,12 @@ def columns(source: Union[PathLike, bytes, str, Sequence[PathLike]], edition: Un
         return load_parquet(source, edition=edition)
     ed = _edition(edition) if edition is not None else None
     policy = _utf8(policy, "policy")
+    if policy != "self_assessed" and not evidence:
+        warnings.warn(
+            "columns(..., policy=...) stores v1 caps that freeze the policy at today's claims and "
+            "is deprecated: read policy columns with columns(..., evidence=True) and score any "
+            "policy with score_columns(cols, policy=...) (docs/python.md, docs/batch.md)",
+            DeprecationWarning, stacklevel=2)
     if evidence and policy != "self_assessed":
         raise ValueError("evidence=True gives the caps of every policy: leave policy at self_assessed and "
                          "pass the policy to score_columns")

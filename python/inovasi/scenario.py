@@ -38,7 +38,9 @@ def _changes_text(changes: Changes) -> str:
         return bytes(changes).decode("utf-8")
     if isinstance(changes, str):
         return changes
-    return json.dumps(changes)
+    # Read as submissions are (numpy integers from a DataFrame are numbers; InputError with the
+    # JSON Pointer of anything that is not JSON).
+    return str(_core.json_text(changes))
 
 
 def _read(source: Union[PathLike, bytes, Sequence[PathLike]]) -> tuple[bytes, str]:

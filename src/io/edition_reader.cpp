@@ -546,6 +546,7 @@ EditionPtr parse_edition(const std::string& json_text, const std::string& source
     // Just built and not shared yet: the content hash is the last field set.
     auto ed = std::const_pointer_cast<Edition>(detail::read_edition_draft(json_text).build());
     ed->sha256 = detail::sha256_hex(json_text);
+    ed->text = json_text;
     return ed;
   } catch (const InputError& e) {
     throw e.located(source.empty() ? "<edition>" : source, 0, 0);
