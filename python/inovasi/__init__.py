@@ -38,8 +38,8 @@ from ._api import (
 )
 
 if TYPE_CHECKING:  # what the lazy attributes below are, for type checkers
-    from . import (batch, cli, departments, editions, explain, planning, random, ranking, scenario,
-                   synth, whatif)
+    from . import (batch, cli, dask, departments, editions, explain, frames, planning, random, ranking,
+                   scenario, spreadsheet, synth, uncertainty, whatif)
 
 __all__ = [
     "Edition",
@@ -63,7 +63,7 @@ __version__: str = _core.version()
 # (pandas, pyarrow, openpyxl, dask) load only with the module that needs them.
 _SUBMODULES = frozenset({
     "batch", "cli", "departments", "editions", "explain", "frames", "planning", "random", "ranking",
-    "scenario", "synth", "whatif", "dask",
+    "scenario", "synth", "whatif", "dask", "spreadsheet", "uncertainty", "sensitivity",
 })
 
 
