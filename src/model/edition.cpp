@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/wide.hpp"
+
 
 namespace inovasi {
 
@@ -55,7 +57,8 @@ std::size_t Edition::band_of_hundredths(std::int64_t iid_h) const {
   return bands.size();
 }
 
-std::size_t Edition::band_of_fraction(int128 num, int128 den) const {
+std::size_t band_of_fraction(const Edition& ed, int128 num, int128 den) {
+  const auto& bands = ed.bands;
   for (std::size_t i = 0; i < bands.size(); ++i) {
     const auto& b = bands[i];
     const int128 lhs = num * 100, rhs = static_cast<int128>(b.lower_h) * den;
@@ -72,8 +75,16 @@ const std::string& Edition::category_of_hundredths(std::int64_t iid_h) const {
   return category_label(band_of_hundredths(iid_h));
 }
 
-const std::string& Edition::category_of_fraction(int128 num, int128 den) const {
-  return category_label(band_of_fraction(num, den));
+const std::string& category_of_fraction(const Edition& ed, int128 num, int128 den) {
+  return ed.category_label(band_of_fraction(ed, num, den));
+}
+
+std::size_t Edition::band_of_fraction(const Fraction& iid) const {
+  return inovasi::band_of_fraction(*this, num_of(iid), den_of(iid));
+}
+
+const std::string& Edition::category_of_fraction(const Fraction& iid) const {
+  return category_label(band_of_fraction(iid));
 }
 
 std::int64_t Edition::max_government_h() const {
