@@ -189,11 +189,11 @@ class Edition {
   // in hundredths (rounded reading) or as the exact fraction num/den; bands.size() is the
   // lowest category.
   std::size_t band_of_hundredths(std::int64_t iid_h) const;
-  std::size_t band_of_fraction(int128 num, int128 den) const;  // IID = num/den
+  std::size_t band_of_fraction(const Fraction& iid) const;
   const std::string& category_label(std::size_t band) const;
   // Category of an IID given in hundredths (rounded reading) or as exact fraction num/den.
   const std::string& category_of_hundredths(std::int64_t iid_h) const;
-  const std::string& category_of_fraction(int128 num, int128 den) const;  // IID = num/den
+  const std::string& category_of_fraction(const Fraction& iid) const;
   std::int64_t max_government_h() const;
   std::int64_t max_innovation_h() const;
   // The one place of the rule "maximum total = government rows' weights × level_max + one

@@ -5,6 +5,8 @@
 
 #include "model/edition_rules.hpp"
 
+#include "model/wide.hpp"
+
 
 namespace inovasi {
 
@@ -58,7 +60,8 @@ std::size_t Edition::band_of_hundredths(std::int64_t iid_h) const {
   return bands.size();
 }
 
-std::size_t Edition::band_of_fraction(int128 num, int128 den) const {
+std::size_t band_of_fraction(const Edition& ed, int128 num, int128 den) {
+  const auto& bands = ed.bands;
   for (std::size_t i = 0; i < bands.size(); ++i) {
     const auto& b = bands[i];
     const int128 lhs = num * 100, rhs = static_cast<int128>(b.lower_h) * den;
@@ -75,8 +78,16 @@ const std::string& Edition::category_of_hundredths(std::int64_t iid_h) const {
   return category_label(band_of_hundredths(iid_h));
 }
 
-const std::string& Edition::category_of_fraction(int128 num, int128 den) const {
-  return category_label(band_of_fraction(num, den));
+const std::string& category_of_fraction(const Edition& ed, int128 num, int128 den) {
+  return ed.category_label(band_of_fraction(ed, num, den));
+}
+
+std::size_t Edition::band_of_fraction(const Fraction& iid) const {
+  return inovasi::band_of_fraction(*this, num_of(iid), den_of(iid));
+}
+
+const std::string& Edition::category_of_fraction(const Fraction& iid) const {
+  return category_label(band_of_fraction(iid));
 }
 
 namespace {
