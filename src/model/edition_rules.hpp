@@ -10,6 +10,7 @@
 #include "inovasi/edition.hpp"
 #include "inovasi/submission.hpp"
 #include "model/text.hpp"
+#include "model/wide.hpp"
 
 namespace inovasi::detail {
 
