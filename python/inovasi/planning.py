@@ -85,27 +85,35 @@ def gains_table(rows: Sequence[Mapping[str, Any]], top: int = 20) -> str:
 def plan(base, region: str, target: Union[str, float, int], policy: str = "self_assessed",
          costs: Optional[Mapping[str, int]] = None, default_cost: int = 1, fixed_rows: Sequence[str] = (),
          max_new: int = 0, new_profile: Union[Mapping[str, int], str, None] = None,
-         new_affairs: Sequence[str] = (), new_cost: int = 1) -> dict:
+         new_affairs: Sequence[str] = (), new_cost: int = 1,
+         budgets: Optional[Mapping[str, int]] = None, government_budget: Optional[int] = None,
+         new_department: str = "") -> dict:
     return json.loads(plan_json(base, region, target, policy, costs, default_cost, fixed_rows, max_new,
-                                new_profile, new_affairs, new_cost))
+                                new_profile, new_affairs, new_cost, budgets, government_budget, new_department))
 
 
 def plan_json(base, region: str, target: Union[str, float, int], policy: str = "self_assessed",
               costs: Optional[Mapping[str, int]] = None, default_cost: int = 1, fixed_rows: Sequence[str] = (),
               max_new: int = 0, new_profile: Union[Mapping[str, int], str, None] = None,
-              new_affairs: Sequence[str] = (), new_cost: int = 1) -> str:
+              new_affairs: Sequence[str] = (), new_cost: int = 1,
+              budgets: Optional[Mapping[str, int]] = None, government_budget: Optional[int] = None,
+              new_department: str = "") -> str:
     """The cheapest path of one region (by code) of a :class:`inovasi.scenario.ScenarioBase`
     to ``target`` (an IID such as ``"65.00"`` or a category label). ``new_profile``: levels of a
     new innovation by row key, ``"max"`` (every row at the top level) or ``"median"`` (the lower
-    median of the region's counted innovations, the default when new innovations are allowed). Returns the plan as a dict
-    (docs/plan.md); plan_json gives its JSON text (the numbers as the library writes them)."""
+    median of the region's counted innovations, the default when new innovations are allowed).
+    ``budgets``: the most each named department may be charged (its innovations' steps, and the
+    new innovations when it is ``new_department``); ``government_budget``: the same for the
+    government rows. Returns the plan as a dict (docs/plan.md); plan_json gives its JSON text (the
+    numbers as the library writes them)."""
     iid_h, category = parse_target(target if isinstance(target, str) else f"{target:.2f}")
     core = getattr(base, "_base", base)
     profile, median = _profile(core, new_profile, max_new)
     text = core.plan(region, target_iid_h=iid_h, target_category=category, policy=policy,
                      row_cost=dict(costs or {}), default_cost=default_cost, fixed_rows=list(fixed_rows),
                      max_new=max_new, new_profile=profile, median_profile=median,
-                     new_affairs=list(new_affairs), new_cost=new_cost)
+                     new_affairs=list(new_affairs), new_cost=new_cost, department_budget=dict(budgets or {}),
+                     government_budget=government_budget, new_department=new_department)
     return text
 
 
@@ -153,6 +161,10 @@ def plan_table(p: Mapping[str, Any], width: int = 100) -> str:
         for (row, to), ev in needs.items():
             rules = f"; must pass: {', '.join(ev['rules'])}" if ev.get("rules") else ""
             lines.append(f"    {row} -> {to}: {', '.join(ev.get('kinds', []))}; {ev.get('how', '')}{rules}")
+    if p.get("budgets"):
+        wrap("budgets (charged/budget)",
+             [f"{'pemerintah daerah' if b['department'] is None else (b['department'] or '(tanpa perangkat daerah)')}"
+              f" {b['charged']}/{b['budget']}" for b in p["budgets"]])
     for b in p.get("blockers", []):
         lines.append(f"  blocked: {b}")
     return "\n".join(printable(x) for x in lines)
@@ -167,6 +179,13 @@ def add_parser(sub) -> None:
     p.add_argument("--target", required=True, type=nonempty,
                    help='an IID (e.g. 65.00) or a category label (e.g. "Sangat Inovatif")')
     _common_options(p, integer, nonempty)
+    p.add_argument("--budget", action="append", default=[], metavar="DEPARTMENT=AMOUNT",
+                   help="the most a department (perangkat daerah) may be charged: its innovations' steps, and the "
+                        "new innovations when it is --new-department (repeatable)")
+    p.add_argument("--government-budget", type=integer(0, None, "a whole number of at least 0"),
+                   help="the most the government (SPD) rows' steps may cost")
+    p.add_argument("--new-department", default="", metavar="DEPARTMENT",
+                   help="the department that makes the new innovations (charged their cost)")
     p.set_defaults(func=run)
     add_gains_parser(sub)
 
@@ -257,12 +276,22 @@ def run(args) -> int:
 
     from ._progress import progress
 
+    from .cli import UsageError
+
+    budgets = {}
+    for b in args.budget:
+        name, sep, value = b.rpartition("=")
+        if not sep or not re.fullmatch(r"[0-9]{1,18}", value.strip()):
+            raise UsageError(f"--budget {printable(b)}: give DEPARTMENT=AMOUNT with a whole number from 0 to "
+                             "999999999999999999")
+        budgets[name.strip()] = int(value)
     base, costs, profile = _read_options(args)
     out = []
     for code in progress(args.region or base.codes, desc="plan"):
         text = plan_json(base, code, args.target, policy=args.policy, costs=costs, default_cost=args.default_cost,
                          fixed_rows=args.fixed, max_new=args.max_new, new_profile=profile,
-                         new_affairs=args.new_affair, new_cost=args.new_cost)
+                         new_affairs=args.new_affair, new_cost=args.new_cost, budgets=budgets,
+                         government_budget=args.government_budget, new_department=args.new_department)
         out.append(plan_table(json.loads(text)) + "\n" if args.format == "table" else text + "\n")
     write_stdout([s.encode("utf-8") for s in out])
     return 0

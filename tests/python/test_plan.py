@@ -168,3 +168,29 @@ def test_gains_and_explain_carry_provenance():
     assert rows and all(r["provenance"] == {"inovasi": inovasi.__version__, "edition": "iid-2026",
                                             "edition_sha256": sha, "policy": "strict"} for r in rows)
     assert ex.explain(path, policy="strict")["provenance"]["edition_sha256"] == sha
+
+
+def test_department_budgets_hold_and_the_plan_rescores():
+    path = ROOT / "examples" / "kabupaten-banyuwangi-2024.json"
+    sub = json.loads(path.read_text(encoding="utf-8"))
+    dept = {i["id"]: i.get("department", "") for i in sub["innovations"]}
+    base = ScenarioBase(path)
+    free = planning.plan(base, "35.10", "50.00")
+    assert "budgets" not in free and any(dept[s["innovation"]] == "Dinas Kesehatan"
+                                         for s in free["steps"] if s["innovation"])
+    p = planning.plan(base, "35.10", "50.00", budgets={"Dinas Kesehatan": 0, "Dinas Sosial": 3},
+                      government_budget=1, max_new=2, new_department="Dinas Sosial", new_cost=2)
+    assert p["reachable"] and p["cost"] >= free["cost"]
+    charged = {b["department"]: b["charged"] for b in p["budgets"]}
+    assert charged[None] == sum(s["cost"] for s in p["steps"] if s["innovation"] is None) <= 1
+    assert charged["Dinas Kesehatan"] == 0
+    assert charged["Dinas Sosial"] == (sum(s["cost"] for s in p["steps"] if s.get("department") == "Dinas Sosial")
+                                       + 2 * len(p["new_innovations"])) <= 3
+    assert all(s["department"] == dept[s["innovation"]] for s in p["steps"] if s["innovation"])
+    assert inovasi.score(applied(sub, p))["iid"] == p["iid_after"]
+    r = run("plan", str(path), "--target", "50.00", "--budget", "Dinas Kesehatan=0", "--government-budget", "1",
+            "--format", "table")
+    assert r.returncode == 0, r.stderr
+    assert "Dinas Kesehatan 0/0" in r.stdout
+    r = run("plan", str(path), "--target", "50.00", "--budget", "Dinas Kesehatan")
+    assert r.returncode == 2 and "--budget" in r.stderr
