@@ -193,10 +193,15 @@ void register_scenario(py::module_& m) {
              std::optional<std::string> target_category, const std::string& policy,
              std::map<std::string, std::int64_t> row_cost, std::int64_t default_cost, std::vector<std::string> fixed_rows,
              std::size_t max_new, std::map<std::string, int> new_profile, bool median_profile,
-             std::vector<std::string> new_affairs, std::int64_t new_cost) {
+             std::vector<std::string> new_affairs, std::int64_t new_cost,
+             std::map<std::string, std::int64_t> department_budget, std::optional<std::int64_t> government_budget,
+             std::string new_department) {
             inovasi::PlanOptions o = plan_options(policy, std::move(row_cost), default_cost, std::move(fixed_rows),
                                                   max_new, std::move(new_profile), median_profile,
                                                   std::move(new_affairs), new_cost);
+            o.department_budget = std::move(department_budget);
+            o.government_budget = government_budget;
+            o.new_department = std::move(new_department);
             o.target_iid_h = target_iid_h;
             o.target_category = std::move(target_category);
             const std::size_t region = b.region_index(code);
@@ -208,6 +213,8 @@ void register_scenario(py::module_& m) {
           py::arg("default_cost") = 1, py::arg("fixed_rows") = std::vector<std::string>{}, py::arg("max_new") = 0,
           py::arg("new_profile") = std::map<std::string, int>{}, py::arg("median_profile") = false,
           py::arg("new_affairs") = std::vector<std::string>{}, py::arg("new_cost") = 1,
+          py::arg("department_budget") = std::map<std::string, std::int64_t>{},
+          py::arg("government_budget") = py::none(), py::arg("new_department") = "",
           "The cheapest path of one region (by code) to a target, as the JSON text of docs/plan.md")
       .def(
           "gains",

@@ -131,4 +131,26 @@ void register_synth(py::module_& m) {
       "Python's signal handlers run every MiB: one that raises stops the writing");
 
   m.def("synth_profiles", &inovasi::synth_profile_names, "Names of the synthetic profiles");
+  m.def(
+      "supporting_evidence",
+      [](const std::string& text, std::optional<std::string> innovation, const std::string& row, int level,
+         py::object edition) -> std::optional<std::string> {
+        inovasi::ParseOptions opt;
+        if (!edition.is_none()) {
+          opt.edition = edition_arg(edition);
+          opt.override_edition = true;
+        }
+        const inovasi::Submission sub = inovasi::parse_submission(text, opt);
+        std::int64_t j = -1;
+        if (innovation) {
+          for (std::size_t i = 0; i < sub.innovations.size() && j < 0; ++i)
+            if (sub.innovations[i].id == *innovation) j = static_cast<std::int64_t>(i);
+          if (j < 0) throw inovasi::InputError("/innovation", "no innovation \"" + *innovation + "\" in the submission");
+        }
+        py::gil_scoped_release release;
+        return inovasi::supporting_evidence(sub, j, row, level);
+      },
+      py::arg("submission"), py::arg("innovation"), py::arg("row"), py::arg("level"), py::arg("edition") = py::none(),
+      "Evidence items (JSON array text) supporting `level` on one answer (innovation id, or None for a "
+      "government row) of a submission, checked by pre-validation; None when the row has no evidence rules");
 }

@@ -43,6 +43,15 @@ struct PlanOptions {
   bool median_profile = false;
   std::vector<std::string> new_affairs;
   std::int64_t new_cost = 1;
+  // Per-department budgets (optional): each step is charged to the department that takes it — an
+  // innovation's answer to the innovation's department ("" for innovations without one), a
+  // government row to the government budget, a new innovation to `new_department` — and what a
+  // budgeted department is charged may not exceed its budget. Departments not named are not
+  // limited; a name that is neither a department of the region nor `new_department` is an
+  // error. The plan stays exact: the least total cost under every budget.
+  std::map<std::string, std::int64_t> department_budget;
+  std::optional<std::int64_t> government_budget;
+  std::string new_department;
 };
 
 struct PlanStep {
@@ -65,6 +74,14 @@ struct RegionPlan {
   std::size_t new_innovations = 0;
   std::vector<std::uint8_t> new_profile;  // the new innovations' levels, edition innovation-row order
   std::vector<std::string> blockers;      // when unreachable: what keeps the target out of reach
+  // What each budgeted department (and the government, when budgeted) is charged by the plan,
+  // beside its budget; empty without budgets.
+  struct Charge {
+    std::string department;  // "" with `government` set: the government rows
+    bool government = false;
+    std::int64_t charged = 0, budget = 0;
+  };
+  std::vector<Charge> charges;
   // When the edition's [U] choices decide the outcome: under the other rounding mode or the
   // other category reading, the plan's result would meet the target where it does not (or
   // not meet it where it does). `alternative_iid_h`/`alternative_category` are the result there.

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "inovasi/batch.hpp"
 #include "inovasi/edition.hpp"
+#include "inovasi/submission.hpp"
 
 namespace inovasi {
 
@@ -44,5 +46,15 @@ Columns generate_columns(const SynthOptions& options);
 void write_jsonl(const SynthOptions& options, std::ostream& out);
 
 std::vector<std::string> synth_profile_names();
+
+// Evidence items (a JSON array in the submission format) that support `level` on one answer of
+// `submission` — row `row_key` of innovation `innovation` (its index; -1: a government row) —
+// with no error-severity finding, found by the generator's own search over the edition's
+// evidence rules and checked by pre-validation on that submission (the innovation's kind and
+// applied date as they are). nullopt when the level is the lowest or the row has no evidence rules
+// (nothing to build), or when the search finds none. What a plan's step under a validated policy adds to the answer, in
+// place of its evidence, so that pre-validation keeps the planned level.
+std::optional<std::string> supporting_evidence(const Submission& submission, std::int64_t innovation,
+                                               const std::string& row_key, int level);
 
 }  // namespace inovasi

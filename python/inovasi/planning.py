@@ -13,7 +13,8 @@ from typing import Any, Mapping, Optional, Sequence, Union
 
 from ._text import printable
 
-__all__ = ["plan", "plan_json", "gains", "gains_table", "parse_target", "plan_table"]
+__all__ = ["plan", "plan_json", "gains", "gains_table", "parse_target", "plan_table", "evidence_items",
+           "apply_plan"]
 
 _IID = re.compile(r"^\d{1,3}(\.\d{1,2})?$")
 
@@ -85,28 +86,109 @@ def gains_table(rows: Sequence[Mapping[str, Any]], top: int = 20) -> str:
 def plan(base, region: str, target: Union[str, float, int], policy: str = "self_assessed",
          costs: Optional[Mapping[str, int]] = None, default_cost: int = 1, fixed_rows: Sequence[str] = (),
          max_new: int = 0, new_profile: Union[Mapping[str, int], str, None] = None,
-         new_affairs: Sequence[str] = (), new_cost: int = 1) -> dict:
+         new_affairs: Sequence[str] = (), new_cost: int = 1,
+         budgets: Optional[Mapping[str, int]] = None, government_budget: Optional[int] = None,
+         new_department: str = "") -> dict:
     return json.loads(plan_json(base, region, target, policy, costs, default_cost, fixed_rows, max_new,
-                                new_profile, new_affairs, new_cost))
+                                new_profile, new_affairs, new_cost, budgets, government_budget, new_department))
 
 
 def plan_json(base, region: str, target: Union[str, float, int], policy: str = "self_assessed",
               costs: Optional[Mapping[str, int]] = None, default_cost: int = 1, fixed_rows: Sequence[str] = (),
               max_new: int = 0, new_profile: Union[Mapping[str, int], str, None] = None,
-              new_affairs: Sequence[str] = (), new_cost: int = 1) -> str:
+              new_affairs: Sequence[str] = (), new_cost: int = 1,
+              budgets: Optional[Mapping[str, int]] = None, government_budget: Optional[int] = None,
+              new_department: str = "") -> str:
     """The cheapest path of one region (by code) of a :class:`inovasi.scenario.ScenarioBase`
     to ``target`` (an IID such as ``"65.00"`` or a category label). ``new_profile``: levels of a
     new innovation by row key, ``"max"`` (every row at the top level) or ``"median"`` (the lower
-    median of the region's counted innovations, the default when new innovations are allowed). Returns the plan as a dict
-    (docs/plan.md); plan_json gives its JSON text (the numbers as the library writes them)."""
+    median of the region's counted innovations, the default when new innovations are allowed).
+    ``budgets``: the most each named department may be charged (its innovations' steps, and the
+    new innovations when it is ``new_department``); ``government_budget``: the same for the
+    government rows. Returns the plan as a dict (docs/plan.md); plan_json gives its JSON text (the
+    numbers as the library writes them)."""
     iid_h, category = parse_target(target if isinstance(target, str) else f"{target:.2f}")
     core = getattr(base, "_base", base)
     profile, median = _profile(core, new_profile, max_new)
     text = core.plan(region, target_iid_h=iid_h, target_category=category, policy=policy,
                      row_cost=dict(costs or {}), default_cost=default_cost, fixed_rows=list(fixed_rows),
                      max_new=max_new, new_profile=profile, median_profile=median,
-                     new_affairs=list(new_affairs), new_cost=new_cost)
+                     new_affairs=list(new_affairs), new_cost=new_cost, department_budget=dict(budgets or {}),
+                     government_budget=government_budget, new_department=new_department)
     return text
+
+
+def _submission_text(submission) -> str:
+    if isinstance(submission, (bytes, bytearray)):
+        return bytes(submission).decode("utf-8")
+    return submission if isinstance(submission, str) else json.dumps(submission, ensure_ascii=False)
+
+
+def evidence_items(p: dict, submission, edition=None) -> dict:
+    """The plan with the evidence items its steps need built in (under a validated policy):
+    each step that needs new evidence gets ``evidence["items"]``, a list of evidence items in
+    the submission format that supports its ``to`` level with no error-severity finding on
+    that answer (checked by pre-validation on ``submission``: the innovation's kind and applied
+    date as they are), or None when the search finds none; each new innovation gets
+    ``evidence``, row -> items, for the rows with evidence rules above the lowest level.
+    :func:`apply_plan` writes them in. ``submission``: the region's JSON (dict or text)."""
+    from . import _core
+    from ._api import edition as _edition
+
+    if p["policy"] == "self_assessed":
+        return p
+    ed = _edition(edition) if edition is not None else None
+    text = _submission_text(submission)
+    for st in p["steps"]:
+        ev = st.get("evidence") or {}
+        if ev.get("new") and not ev.get("unchecked"):
+            items = _core.supporting_evidence(text, st["innovation"], st["row"], st["to"], ed)
+            ev["items"] = None if items is None else json.loads(items)
+    if p["new_innovations"]:
+        sub = json.loads(text)
+        for k, new in enumerate(p["new_innovations"]):
+            one = apply_plan(sub, {"steps": [], "new_innovations": p["new_innovations"][:k + 1]})
+            t = json.dumps(one, ensure_ascii=False)
+            built = {}
+            for row, lv in new["profile"].items():
+                items = _core.supporting_evidence(t, f"baru-{k + 1}", row, lv, ed)
+                if items is not None:
+                    built[row] = json.loads(items)
+            new["evidence"] = built
+    return p
+
+
+def apply_plan(submission, p: Mapping[str, Any]) -> dict:
+    """The submission (dict or JSON text) with the plan written in: each step's level as the
+    claim (a raw value or basis dropped: the level is the claim now), with the evidence items
+    :func:`evidence_items` built in place of the answer's evidence where the step needs new
+    evidence; each new innovation appended (id ``baru-N``, its affairs, department and levels,
+    with its evidence items). Scored under the plan's policy it gives ``iid_after``."""
+    import copy
+
+    s = copy.deepcopy(submission) if isinstance(submission, dict) else json.loads(_submission_text(submission))
+    for st in p["steps"]:
+        if st["innovation"] is None:
+            answers = s.setdefault("government", {})
+        else:
+            inv = next(i for i in s["innovations"] if i["id"] == st["innovation"])
+            answers = inv.setdefault("answers", {})
+        a = answers.setdefault(st["row"], {})
+        a.pop("value", None)
+        a.pop("basis", None)
+        a["level"] = st["to"]
+        items = (st.get("evidence") or {}).get("items")
+        if items is not None:
+            a["evidence"] = items
+    for k, new in enumerate(p["new_innovations"]):
+        ev = new.get("evidence") or {}
+        inv = {"id": f"baru-{k + 1}", "status": "submitted", "affairs": list(new["affairs"]),
+               "answers": {row: {"level": lv, **({"evidence": ev[row]} if row in ev else {})}
+                           for row, lv in new["profile"].items()}}
+        if new.get("department"):
+            inv["department"] = new["department"]
+        s.setdefault("innovations", []).append(inv)
+    return s
 
 
 def plan_table(p: Mapping[str, Any], width: int = 100) -> str:
@@ -153,6 +235,10 @@ def plan_table(p: Mapping[str, Any], width: int = 100) -> str:
         for (row, to), ev in needs.items():
             rules = f"; must pass: {', '.join(ev['rules'])}" if ev.get("rules") else ""
             lines.append(f"    {row} -> {to}: {', '.join(ev.get('kinds', []))}; {ev.get('how', '')}{rules}")
+    if p.get("budgets"):
+        wrap("budgets (charged/budget)",
+             [f"{'pemerintah daerah' if b['department'] is None else (b['department'] or '(tanpa perangkat daerah)')}"
+              f" {b['charged']}/{b['budget']}" for b in p["budgets"]])
     for b in p.get("blockers", []):
         lines.append(f"  blocked: {b}")
     return "\n".join(printable(x) for x in lines)
@@ -167,6 +253,13 @@ def add_parser(sub) -> None:
     p.add_argument("--target", required=True, type=nonempty,
                    help='an IID (e.g. 65.00) or a category label (e.g. "Sangat Inovatif")')
     _common_options(p, integer, nonempty)
+    p.add_argument("--budget", action="append", default=[], metavar="DEPARTMENT=AMOUNT",
+                   help="the most a department (perangkat daerah) may be charged: its innovations' steps, and the "
+                        "new innovations when it is --new-department (repeatable)")
+    p.add_argument("--government-budget", type=integer(0, None, "a whole number of at least 0"),
+                   help="the most the government (SPD) rows' steps may cost")
+    p.add_argument("--new-department", default="", metavar="DEPARTMENT",
+                   help="the department that makes the new innovations (charged their cost)")
     p.set_defaults(func=run)
     add_gains_parser(sub)
 
@@ -233,6 +326,31 @@ def _read_options(args):
     return base, costs, profile
 
 
+_IID_FIELD = re.compile(r'"(target_iid|iid_before|iid_after|alternative_iid)":(\d+(?:\.\d+)?)')
+
+
+def _two_decimals(text: str) -> str:
+    """IIDs as the library writes them (a JSON number with exactly two decimals), after a
+    round trip through Python's json."""
+    return _IID_FIELD.sub(lambda m: f'"{m.group(1)}":{float(m.group(2)):.2f}', text)
+
+
+def _records(files) -> dict:
+    """Region code -> its record's JSON text, for building evidence items (a file is one JSON
+    value or JSON Lines; the base has read and checked them already)."""
+    out = {}
+    for f in files:
+        with open(f, encoding="utf-8") as fh:
+            text = fh.read()
+        try:
+            values = [json.loads(text)]
+        except json.JSONDecodeError:
+            values = [json.loads(line) for line in text.splitlines() if line.strip()]
+        for v in values:
+            out[v["region"]["code"]] = json.dumps(v, ensure_ascii=False)
+    return out
+
+
 def run_gains(args) -> int:
     from .cli import write_stdout
 
@@ -257,12 +375,26 @@ def run(args) -> int:
 
     from ._progress import progress
 
+    from .cli import UsageError
+
+    budgets = {}
+    for b in args.budget:
+        name, sep, value = b.rpartition("=")
+        if not sep or not re.fullmatch(r"[0-9]{1,18}", value.strip()):
+            raise UsageError(f"--budget {printable(b)}: give DEPARTMENT=AMOUNT with a whole number from 0 to "
+                             "999999999999999999")
+        budgets[name.strip()] = int(value)
     base, costs, profile = _read_options(args)
+    records = _records(args.files) if args.policy != "self_assessed" else {}
     out = []
     for code in progress(args.region or base.codes, desc="plan"):
         text = plan_json(base, code, args.target, policy=args.policy, costs=costs, default_cost=args.default_cost,
                          fixed_rows=args.fixed, max_new=args.max_new, new_profile=profile,
-                         new_affairs=args.new_affair, new_cost=args.new_cost)
+                         new_affairs=args.new_affair, new_cost=args.new_cost, budgets=budgets,
+                         government_budget=args.government_budget, new_department=args.new_department)
+        if code in records:  # under a validated policy: the evidence items each step needs, built
+            text = _two_decimals(json.dumps(evidence_items(json.loads(text), records[code], args.edition),
+                                            ensure_ascii=False, separators=(",", ":")))
         out.append(plan_table(json.loads(text)) + "\n" if args.format == "table" else text + "\n")
     write_stdout([s.encode("utf-8") for s in out])
     return 0

@@ -23,6 +23,9 @@ TYPES = ("province", "kabupaten", "kota")  # values of the `types` column
 
 CLUSTERS = ("tertinggal", "perbatasan", "papua")  # bits 1, 2, 4 of the `clusters` column
 TIE_BREAKS = ("none", "exact", "exact,code")
+# Who competes within an award cluster (docs/decisions.md): regions of one type (the default), or
+# kabupaten and kota together (provinces always apart).
+CLUSTER_SCOPES = ("type", "kabupaten_kota")
 
 
 def _split_by_edition(files: Sequence[str]) -> dict:
@@ -161,14 +164,18 @@ def _sort_keys(cols, result, tie_break: str) -> list:
 
 
 def ranked_table(files: Sequence[str], edition: Optional[str] = None, policy: str = "self_assessed",
-                 threads: int = 1, tie_break: str = "none") -> list:
+                 threads: int = 1, tie_break: str = "none", cluster_scope: str = "type") -> list:
     """The rankings, one dict per edition in the inputs (pure Python lists and numpy, no pandas):
     ``edition``, ``categories`` (labels, lowest last), ``policy``, ``code``, ``name``,
     ``province``, ``type`` (index into TYPES), ``clusters`` (bits), ``iid_h``, ``category``
     (index into ``categories``), ``rank``/``ranked`` (national by type: rank, 0 when not ranked,
     and the denominator), ``province_rank``/``province_ranked`` (same type and province),
     ``<cluster>_rank``/``<cluster>_ranked`` for each of CLUSTERS (same type and cluster; 0 and 0
-    outside the cluster), plus the ``columns`` and batch ``result`` they came from."""
+    outside the cluster; ``cluster_scope="kabupaten_kota"``: kabupaten and kota together),
+    ``groups`` (per ranking, each region's group key, None outside it: what the neighbours of a
+    region are read from), plus the ``columns`` and batch ``result`` they came from."""
+    if cluster_scope not in CLUSTER_SCOPES:
+        raise ValueError(f"cluster_scope must be one of {', '.join(CLUSTER_SCOPES)}, not {cluster_scope!r}")
     tables = []
     for cols, result in _load(files, edition, policy, threads):
         from . import batch
@@ -184,19 +191,24 @@ def ranked_table(files: Sequence[str], edition: Optional[str] = None, policy: st
             "edition": cols["edition"].name, "categories": labels, "policy": policy, "tie_break": tie_break,
             "code": cols["codes"], "name": cols["names"], "province": provinces, "type": cols["types"],
             "clusters": clusters, "iid_h": result["iid_h"], "category": category,
-            "columns": cols, "result": result,
+            "columns": cols, "result": result, "cluster_scope": cluster_scope, "groups": {},
         }
-        t["rank"], t["ranked"] = _ranks(keys, types, eligible)
-        t["province_rank"], t["province_ranked"] = _ranks(keys, list(zip(types, provinces)), eligible)
+        t["groups"]["national"] = types
+        t["groups"]["province"] = list(zip(types, provinces))
+        t["rank"], t["ranked"] = _ranks(keys, t["groups"]["national"], eligible)
+        t["province_rank"], t["province_ranked"] = _ranks(keys, t["groups"]["province"], eligible)
+        # kabupaten (1) and kota (2) share one group under the kabupaten_kota scope.
+        scope = [min(ty, 1) if cluster_scope == "kabupaten_kota" else ty for ty in types]
         for bit, cname in enumerate(CLUSTERS):
-            groups = [ty if c >> bit & 1 else None for ty, c in zip(types, clusters)]
+            groups = [ty if c >> bit & 1 else None for ty, c in zip(scope, clusters)]
+            t["groups"][cname] = groups
             t[f"{cname}_rank"], t[f"{cname}_ranked"] = _ranks(keys, groups, eligible)
         tables.append(t)
     return tables
 
 
 def ranks(source=None, edition: Optional[str] = None, policy: str = "self_assessed", threads: int = 1,
-          tie_break: str = "none"):
+          tie_break: str = "none", cluster_scope: str = "type"):
     """The rankings as one pandas DataFrame, one row per region (columns in docs/decisions.md):
     ``code``, ``name``, ``type``, ``province``, ``clusters``, ``edition``, ``policy``, ``iid``
     (float, 2 decimals), ``iid_h`` (int64, exact hundredths), ``category``, then the rank and
@@ -210,7 +222,7 @@ def ranks(source=None, edition: Optional[str] = None, policy: str = "self_assess
         files = list(source)
     else:
         files = [source]
-    return frame_of(ranked_table(files, edition, policy, threads, tie_break))
+    return frame_of(ranked_table(files, edition, policy, threads, tie_break, cluster_scope))
 
 
 def frame_of(tables: list):
@@ -252,6 +264,7 @@ def frame_of(tables: list):
         df["category"] = pd.Categorical(df["category"], categories=cats, ordered=len(tables) == 1)
     df.attrs["editions"] = [t["edition"] for t in tables]
     df.attrs["tie_break"] = tables[0]["tie_break"] if tables else "none"
+    df.attrs["cluster_scope"] = tables[0]["cluster_scope"] if tables else "type"
     return df
 
 
@@ -359,13 +372,19 @@ def standing(table: dict, i: int) -> list:
            f"(of {table['province_ranked'][i]} {kind})"]
     for c in CLUSTERS:
         if table[f"{c}_rank"][i]:
-            out.append(f"{_ordinal(table[f'{c}_rank'][i])} of {table[f'{c}_ranked'][i]} {kind} {c}")
+            out.append(f"{_ordinal(table[f'{c}_rank'][i])} of {table[f'{c}_ranked'][i]} {_cluster_kind(table, i)} {c}")
     return out
 
 
+def _cluster_kind(table: dict, i: int) -> str:
+    kind = TYPES[int(table["type"][i])]
+    return "kabupaten/kota" if table.get("cluster_scope") == "kabupaten_kota" and kind != "province" else kind
+
+
 def render_neighbours(table: dict, i: int, n: int) -> str:
-    """Region i, its standings and the n regions ranked just above and below it nationally
-    (same type), in ranking order (ties by code)."""
+    """Region i, its standings and, in each ranking it is in (national by type, its province,
+    each of its clusters), the n regions ranked just above and below it, in ranking order (ties
+    by code)."""
     buf = io.StringIO()
     w = buf.write
     codes, labels = table["code"], table["categories"]
@@ -376,16 +395,20 @@ def render_neighbours(table: dict, i: int, n: int) -> str:
         w(f"  {line}\n")
     if not table["rank"][i]:
         return buf.getvalue()
-    t = table["type"][i]
-    order = sorted((table["rank"][j], codes[j], j) for j in range(len(codes))
-                   if table["type"][j] == t and table["rank"][j])
-    pos = next(k for k, o in enumerate(order) if o[2] == i)
-    w(f"\n{'rank':>5}  {'code':<9}{'name':<34}{'province':<24}{'IID':>7}  category\n")
-    for r, code, j in order[max(0, pos - n):pos + n + 1]:
-        mark = ">" if j == i else " "
-        w(f"{mark}{r:>4}  {printable(code):<9}{printable(table['name'][j])[:33]:<34}"
-          f"{printable(table['province'][j])[:23]:<24}{hundredths_text(int(table['iid_h'][j])):>7}  "
-          f"{printable(labels[int(table['category'][j])])}\n")
+    kind = TYPES[int(table["type"][i])]
+    sections = [("national", "", f"national ({kind})"),
+                ("province", "province_", f"{printable(table['province'][i])} ({kind})")]
+    sections += [(c, f"{c}_", f"{c} ({_cluster_kind(table, i)})") for c in CLUSTERS if table[f"{c}_rank"][i]]
+    for group, prefix, title in sections:
+        key, rank = table["groups"][group], table[f"{prefix}rank"]
+        order = sorted((rank[j], codes[j], j) for j in range(len(codes)) if rank[j] and key[j] == key[i])
+        pos = next(k for k, o in enumerate(order) if o[2] == i)
+        w(f"\n{title}\n{'rank':>5}  {'code':<9}{'name':<34}{'province':<24}{'IID':>7}  category\n")
+        for r, code, j in order[max(0, pos - n):pos + n + 1]:
+            mark = ">" if j == i else " "
+            w(f"{mark}{r:>4}  {printable(code):<9}{printable(table['name'][j])[:33]:<34}"
+              f"{printable(table['province'][j])[:23]:<24}{hundredths_text(int(table['iid_h'][j])):>7}  "
+              f"{printable(labels[int(table['category'][j])])}\n")
     return buf.getvalue()
 
 
@@ -399,7 +422,7 @@ def json_lines(table: dict) -> list:
 
     prov = {"inovasi": __version__, "edition": table["edition"],
             "edition_sha256": _edition(table["columns"]["edition"]).sha256,
-            "policy": table["policy"], "tie_break": table["tie_break"]}
+            "policy": table["policy"], "tie_break": table["tie_break"], "cluster_scope": table["cluster_scope"]}
     out = []
     labels = table["categories"]
     for i, code in enumerate(table["code"]):
@@ -445,6 +468,9 @@ def add_parser(sub) -> None:
     p.add_argument("--tie-break", choices=list(TIE_BREAKS), default="none",
                    help="none (default: equal rounded IIDs share a rank), exact (then the unrounded IID), "
                         "exact,code (then the region code: no ties)")
+    p.add_argument("--cluster-scope", choices=list(CLUSTER_SCOPES), default="type",
+                   help="who competes within a cluster (tertinggal, perbatasan, papua): regions of one type "
+                        "(default) or kabupaten and kota together (provinces apart)")
     p.add_argument("--threads", type=integer(0, None, "a whole number of at least 0"), default=0,
                    help="threads for reading and scoring (default 0: every hardware thread; at most 4 per hardware thread; "
                         "the result does not depend on it)")
@@ -461,7 +487,7 @@ def run(args) -> int:
     if args.csv:
         _files.Output(args.csv, "--csv ").discard()  # a --csv that cannot be written fails before the work
     try:
-        tables = ranked_table(args.files, args.edition, args.policy, args.threads, args.tie_break)
+        tables = ranked_table(args.files, args.edition, args.policy, args.threads, args.tie_break, args.cluster_scope)
     except OSError as exc:
         raise UsageError(f"{printable(exc.filename or '')}: cannot read ({exc.strerror})") from None
     if args.csv:

@@ -131,6 +131,42 @@ struct Group {
 
 std::int64_t gcd_of_costs(std::int64_t g, std::int64_t c) { return c > 0 ? std::gcd(g, c) : g; }
 
+constexpr std::uint32_t kSameAsBelow = std::numeric_limits<std::uint32_t>::max();
+
+// agg ⊕ g (max-plus), g read up to budget `limit` only (a department's budget): the most points
+// for every budget, non-decreasing, and g's share of each budget for backtracking (kSameAsBelow:
+// as for the budget one less, which a larger budget leaves unspent).
+std::vector<std::uint32_t> convolve_into(std::vector<std::int64_t>& agg, const std::vector<std::int64_t>& g,
+                                         std::size_t limit) {
+  const std::size_t gn = limit < g.size() ? limit + 1 : g.size();
+  std::vector<std::int64_t> next(agg.size() + gn - 1, 0);
+  std::vector<std::uint32_t> sh(next.size(), 0);
+  for (std::size_t b = 0; b < agg.size(); ++b)
+    for (std::size_t c = 0; c < gn; ++c)
+      if (agg[b] + g[c] > next[b + c]) {
+        next[b + c] = agg[b] + g[c];
+        sh[b + c] = static_cast<std::uint32_t>(c);
+      }
+  for (std::size_t b = 1; b < next.size(); ++b)
+    if (next[b - 1] > next[b]) {
+      next[b] = next[b - 1];
+      sh[b] = kSameAsBelow;
+    }
+  agg.swap(next);
+  return sh;
+}
+
+// Walks shares back from budget b: each part's budget, last part first.
+std::vector<std::int64_t> split_budget(const std::vector<std::vector<std::uint32_t>>& share, std::size_t b) {
+  std::vector<std::int64_t> out(share.size(), 0);
+  for (std::size_t j = share.size(); j-- > 0;) {
+    while (share[j][b] == kSameAsBelow) --b;
+    out[j] = share[j][b];
+    b -= share[j][b];
+  }
+  return out;
+}
+
 // The most new innovations a plan may consider (the CLI's bound too).
 constexpr std::size_t kMaxNew = 100000;
 // The most steps of DP work (cells) a plan may take: beyond it the costs are too fine to plan
@@ -320,6 +356,26 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
 
   // Costs per row, in common units.
   const std::vector<bool> fixed = check_options(ed, o);
+  if (o.government_budget && *o.government_budget < 0)
+    throw InputError("/government_budget", "a budget cannot be negative");
+  if (!o.department_budget.empty()) {
+    std::vector<std::string> known;
+    const auto a = static_cast<std::size_t>(cols.region_offsets[region]);
+    for (std::size_t j = 0; j < base.innovations_of(region) && !cols.department_index.empty(); ++j) {
+      const std::string& d = cols.departments[cols.department_index[a + j]];
+      if (std::find(known.begin(), known.end(), d) == known.end()) known.push_back(d);
+    }
+    for (const auto& [name, b] : o.department_budget) {
+      if (b < 0) throw InputError("/department_budget/" + name, "a budget cannot be negative");
+      if (name != o.new_department && std::find(known.begin(), known.end(), name) == known.end()) {
+        std::string list;
+        for (const auto& d : known) list += (list.empty() ? "\"" : ", \"") + d + "\"";
+        throw InputError("/department_budget/" + name, "\"" + name + "\" is not a department of region " +
+                                                           cols.codes.at(region) + " (its departments: " +
+                                                           (list.empty() ? "none" : list) + ")");
+      }
+    }
+  }
   if (plan.target_iid_h < 0 || plan.target_iid_h > 10000)
     throw InputError("/target", hundredths_text(plan.target_iid_h) + " is not an IID: give 0.00 to 100.00 or a category");
   auto cost_of_row = [&](int idx) {
@@ -421,29 +477,80 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
   const GroupTable gov_table = group_table(gov, ed.level_max, false);
   const Gain gov_gain = gain_of(gov_table, government_h);
 
+  auto department_of = [&](std::size_t j) -> const std::string& {
+    static const std::string none;
+    return cols.department_index.empty() ? none : cols.departments[cols.department_index[first + j]];
+  };
   // Most innovation points for every budget: max-plus convolution, with each innovation's share
-  // of the budget kept for backtracking.
-  std::vector<std::int64_t> agg{0};
-  std::vector<std::vector<std::uint32_t>> share;  // [innovation][budget]
-  for (const auto& inv : invs) {
-    const auto& g = inv.gain.gain;
-    std::vector<std::int64_t> next(agg.size() + g.size() - 1, 0);
-    std::vector<std::uint32_t> sh(next.size(), 0);
-    for (std::size_t b = 0; b < agg.size(); ++b)
-      for (std::size_t c = 0; c < g.size(); ++c)
-        if (agg[b] + g[c] > next[b + c]) {
-          next[b + c] = agg[b] + g[c];
-          sh[b + c] = static_cast<std::uint32_t>(c);
-        }
-    // Non-decreasing in the budget: a larger budget may leave some of it unspent.
-    for (std::size_t b = 1; b < next.size(); ++b)
-      if (next[b - 1] > next[b]) {
-        next[b] = next[b - 1];
-        sh[b] = std::numeric_limits<std::uint32_t>::max();  // same as budget b - 1
+  // of the budget kept for backtracking. Under department budgets the innovations are first
+  // convolved per department (one part for every department without a budget, one for each
+  // budgeted one, the new innovations' department last), then the parts, each read up to its
+  // budget; the new innovations' department loses m × new_cost of its budget for m new
+  // innovations, so the last convolution is redone for each budget left (exact, at that cost).
+  struct Part {
+    std::string department;
+    std::optional<std::int64_t> budget;  // in money
+    bool takes_new = false;
+    std::vector<std::size_t> members;  // indices into invs
+    std::vector<std::int64_t> agg{0};
+    std::vector<std::vector<std::uint32_t>> share;  // [member][budget]
+  };
+  std::vector<Part> parts(1);
+  {
+    std::map<std::string, std::size_t> part_of;
+    for (const auto& [name, budget] : o.department_budget)
+      if (name != o.new_department) {
+        part_of[name] = parts.size();
+        parts.push_back({name, budget, false, {}, {0}, {}});
       }
-    agg.swap(next);
-    share.push_back(std::move(sh));
+    if (auto it = o.department_budget.find(o.new_department); it != o.department_budget.end()) {
+      part_of[o.new_department] = parts.size();
+      parts.push_back({o.new_department, it->second, true, {}, {0}, {}});
+    }
+    for (std::size_t j = 0; j < invs.size(); ++j) {
+      auto it = part_of.find(department_of(invs[j].index));
+      parts[it == part_of.end() ? 0 : it->second].members.push_back(j);
+    }
   }
+  for (auto& part : parts)
+    for (std::size_t j : part.members)
+      part.share.push_back(convolve_into(part.agg, invs[j].gain.gain, std::numeric_limits<std::size_t>::max()));
+  // Units a part may spend with m new innovations (-1: m is over its budget).
+  auto part_limit = [&](const Part& part, std::size_t m) -> std::int64_t {
+    if (!part.budget) return std::numeric_limits<std::int64_t>::max();
+    const int128 left = int128(*part.budget) - (part.takes_new ? int128(m) * o.new_cost : 0);
+    return left < 0 ? -1 : static_cast<std::int64_t>(left / unit);
+  };
+  const bool new_part = parts.back().takes_new;
+  std::vector<std::int64_t> prefix = std::move(parts[0].agg);
+  std::vector<std::vector<std::uint32_t>> prefix_share;  // [part][budget]: parts before the new one
+  const bool budgets = parts.size() > 1;
+  for (std::size_t d = 1; d < parts.size() - (new_part ? 1 : 0); ++d)
+    prefix_share.push_back(convolve_into(prefix, parts[d].agg, static_cast<std::size_t>(part_limit(parts[d], 0))));
+  struct Totals {
+    std::int64_t limit = -2;  // of the new innovations' part; -2: not computed
+    std::vector<std::int64_t> agg;
+    std::vector<std::uint32_t> share;  // the new innovations' part's share
+  } totals;
+  // The most innovation points for every budget with m new innovations (nullptr: m over budget).
+  auto agg_for = [&](std::size_t m) -> const std::vector<std::int64_t>* {
+    if (!new_part) return &prefix;
+    const std::int64_t limit = part_limit(parts.back(), m);
+    if (limit < 0) return nullptr;
+    if (limit != totals.limit) {
+      totals.limit = limit;
+      totals.agg = prefix;
+      totals.share = convolve_into(totals.agg, parts.back().agg, static_cast<std::size_t>(limit));
+    }
+    return &totals.agg;
+  };
+  // The most new innovations their department's budget pays for.
+  std::size_t max_new = o.max_new;
+  if (new_part && o.new_cost > 0)
+    max_new = static_cast<std::size_t>(std::min<std::int64_t>(static_cast<std::int64_t>(max_new),
+                                                              *parts.back().budget / o.new_cost));
+  const std::int64_t gov_limit =
+      o.government_budget ? static_cast<std::int64_t>(*o.government_budget / unit) : std::numeric_limits<std::int64_t>::max();
 
   // For m new innovations: the region's fixed parts and the smallest total that meets the target.
   int new_points_unmet = 0;
@@ -480,7 +587,7 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
   auto meets = [&](const detail::RegionTotals& t) {
     return plan.target_band ? t.band <= *plan.target_band : t.iid_h >= plan.target_iid_h;
   };
-  const std::int64_t G_span = static_cast<std::int64_t>(gov_gain.gain.size()) - 1;
+  const std::int64_t G_span = std::min(static_cast<std::int64_t>(gov_gain.gain.size()) - 1, gov_limit);
 
   struct Choice {
     bool found = false;
@@ -490,7 +597,7 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
     int128 total = 0;
   };
   // The cheapest (government budget, innovation budget) reaching `need` more total points.
-  auto cheapest = [&](std::size_t m, const Fixed& f, int128 need, Choice& best) {
+  auto cheapest = [&](std::size_t m, const Fixed& f, int128 need, const std::vector<std::int64_t>& agg, Choice& best) {
     for (std::int64_t cg = 0; cg <= G_span; ++cg) {
       const int128 rest = need - f.D * gov_gain.gain[static_cast<std::size_t>(cg)];
       std::int64_t ci = 0;
@@ -516,9 +623,12 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
   // The cheapest plan over every count of new innovations whose result meets `ok` (monotone in
   // the total for a fixed count).
   auto search = [&](auto ok) {
-    for (std::size_t m = 0; m <= o.max_new; ++m) {
+    for (std::size_t m = 0; m <= max_new; ++m) {
+      const std::vector<std::int64_t>* agg_m = agg_for(m);
+      if (!agg_m) break;  // more new innovations than their department's budget pays for
+      const std::vector<std::int64_t>& agg = *agg_m;
       const Fixed f = fixed_for(m);
-      const int128 top = f.base_total + f.D * gov_gain.gain.back() + agg.back();
+      const int128 top = f.base_total + f.D * gov_gain.gain[static_cast<std::size_t>(G_span)] + agg.back();
       const detail::RegionTotals at_top = evaluate(f, top);
       if (at_top.iid_h > best_reach_iid) {
         best_reach_iid = at_top.iid_h;
@@ -533,7 +643,7 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
         if (ok(evaluate(f, mid))) hi = mid;
         else lo = mid + 1;
       }
-      cheapest(m, f, hi - f.base_total, best);
+      cheapest(m, f, hi - f.base_total, agg, best);
     }
   };
   search(meets);
@@ -543,12 +653,14 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
     // every answer at the top: steps that do not move the rounded IID are left out).
     const std::int64_t reach = best_reach_iid;
     search([&](const detail::RegionTotals& t) { return t.iid_h >= reach; });
-    plan.blockers.push_back("the highest IID within reach is " + hundredths_text(best_reach_iid) + " (every changeable answer at level " + std::to_string(ed.level_max) +
+    plan.blockers.push_back("the highest IID within reach is " + hundredths_text(best_reach_iid) +
+                            (budgets || o.government_budget ? " (within the budgets"
+                                                            : " (every changeable answer at level " + std::to_string(ed.level_max)) +
                             (o.max_new ? ", " + std::to_string(best_reach_m) + " new innovations" : "") + ")");
     if (o.max_new == 0) plan.blockers.push_back("no new innovations allowed");
-    if (ed.gate && !fixed_for(o.max_new).gate_open) {
+    if (ed.gate && !fixed_for(max_new).gate_open) {
       std::string missing;
-      const std::uint64_t bits = covered | (o.max_new > 0 ? new_bits : 0);
+      const std::uint64_t bits = covered | (max_new > 0 ? new_bits : 0);
       for (std::size_t i = 0; i < ed.gate->affairs.size(); ++i)
         if (!(bits >> i & 1)) missing += (missing.empty() ? "" : ", ") + ed.gate->affairs[i];
       plan.blockers.push_back("the count gate stays closed: " + std::to_string(std::popcount(bits)) + " of the " +
@@ -556,6 +668,15 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
                               missing + ")");
     }
     if (!o.fixed_rows.empty()) plan.blockers.push_back(std::to_string(o.fixed_rows.size()) + " rows may not change");
+    if (budgets || o.government_budget) {
+      PlanOptions unlimited = o;
+      unlimited.department_budget.clear();
+      unlimited.government_budget.reset();
+      const RegionPlan free = plan_region(base, region, unlimited);
+      plan.blockers.push_back(free.reachable ? "the budgets: without them the target is reachable at cost " +
+                                                   std::to_string(free.cost)
+                                             : "without the budgets the target is still out of reach");
+    }
   }
 
   // The steps of the chosen plan.
@@ -573,10 +694,26 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
   if (const std::int64_t at = gov_gain.at[static_cast<std::size_t>(best.g_budget)]; at >= 0)
     add_steps(gov, backtrack(gov_table, gov, at), -1, ed.government_rows);
   std::vector<std::int64_t> budget_of(invs.size(), 0);
-  for (std::size_t b = static_cast<std::size_t>(best.i_budget), j = invs.size(); j-- > 0;) {
-    while (share[j][b] == std::numeric_limits<std::uint32_t>::max()) --b;
-    budget_of[j] = share[j][b];
-    b -= share[j][b];
+  {
+    // The innovations' budget split between the parts, then within each part.
+    std::vector<std::int64_t> part_budget(parts.size(), 0);
+    std::size_t b = static_cast<std::size_t>(best.i_budget);
+    if (new_part) {
+      agg_for(best.m);
+      while (totals.share[b] == kSameAsBelow) --b;
+      part_budget.back() = totals.share[b];
+      b -= totals.share[b];
+    }
+    const std::vector<std::int64_t> before_new = split_budget(prefix_share, b);
+    for (std::size_t d = 0; d < before_new.size(); ++d) {
+      part_budget[d + 1] = before_new[d];
+      b -= static_cast<std::size_t>(before_new[d]);
+    }
+    part_budget[0] = static_cast<std::int64_t>(b);
+    for (std::size_t d = 0; d < parts.size(); ++d) {
+      const std::vector<std::int64_t> each = split_budget(parts[d].share, static_cast<std::size_t>(part_budget[d]));
+      for (std::size_t i = 0; i < each.size(); ++i) budget_of[parts[d].members[i]] = each[i];
+    }
   }
   for (std::size_t j = 0; j < invs.size(); ++j) {
     const std::int64_t at = invs[j].gain.at[static_cast<std::size_t>(budget_of[j])];
@@ -587,6 +724,20 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
   std::int64_t spent = static_cast<std::int64_t>(best.m) * o.new_cost;
   for (const auto& st : plan.steps) spent += st.cost;
   if (spent != plan.cost) throw std::logic_error("plan_region: the steps' costs do not add up to the plan's");
+  if (o.government_budget) {
+    RegionPlan::Charge c{"", true, 0, *o.government_budget};
+    for (const auto& st : plan.steps) c.charged += st.innovation < 0 ? st.cost : 0;
+    plan.charges.push_back(c);
+  }
+  for (std::size_t d = 1; d < parts.size(); ++d) {
+    RegionPlan::Charge c{parts[d].department, false, 0, *parts[d].budget};
+    if (parts[d].takes_new) c.charged += static_cast<std::int64_t>(best.m) * o.new_cost;
+    for (const auto& st : plan.steps)
+      if (st.innovation >= 0 && department_of(static_cast<std::size_t>(st.innovation)) == c.department) c.charged += st.cost;
+    plan.charges.push_back(c);
+  }
+  for (const auto& c : plan.charges)
+    if (c.charged > c.budget) throw std::logic_error("plan_region: a budget is charged past its amount");
   Workspace ws;
   plan.after = base.score_region(plan_scenario(base, plan, o), region, ws);
   const Fixed f = fixed_for(best.m);

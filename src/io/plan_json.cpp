@@ -78,6 +78,11 @@ std::string to_json(const RegionPlan& plan, const ScenarioBase& base, const Plan
     const Row& row = ed.rows[static_cast<std::size_t>(idx)];
     w.begin_object();
     write_innovation(w, base, plan.region, s.innovation);
+    if (!plan.charges.empty() && s.innovation >= 0) {  // under budgets: who is charged
+      const Columns& c = base.columns();
+      const auto at = static_cast<std::size_t>(c.region_offsets[plan.region] + s.innovation);
+      w.str("department", c.department_index.empty() ? "" : c.departments[c.department_index[at]]);
+    }
     w.str("row", row.key);
     w.num("from", s.from);
     w.num("to", s.to);
@@ -97,9 +102,23 @@ std::string to_json(const RegionPlan& plan, const ScenarioBase& base, const Plan
     for (const auto& a : o.new_affairs) w.string(a);
     w.end_array();
     w.num("cost", o.new_cost);
+    if (!o.new_department.empty()) w.str("department", o.new_department);
     w.end_object();
   }
   w.end_array();
+  if (!plan.charges.empty()) {
+    w.key("budgets").begin_array();
+    for (const auto& c : plan.charges) {
+      w.begin_object();
+      w.key("department");
+      if (c.government) w.number_text("null");
+      else w.string(c.department);
+      w.num("charged", c.charged);
+      w.num("budget", c.budget);
+      w.end_object();
+    }
+    w.end_array();
+  }
   w.key("blockers").begin_array();
   for (const auto& b : plan.blockers) w.string(b);
   w.end_array();

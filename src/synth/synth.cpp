@@ -318,6 +318,26 @@ class TemplateBuilder {
  public:
   explicit TemplateBuilder(EditionPtr ed) : edp_(std::move(ed)), ed_(*edp_), t0_(ed_.t0_year()) {}
 
+  // The shortest evidence found for `level` on row r of one answer of a real submission
+  // (innovation -1: a government row), checked on that submission: its innovation's kind and
+  // applied date, the rest of its answers as they are.
+  std::optional<std::string> for_answer(const Submission& sub, std::int64_t innovation, int r, int level) {
+    real_ = &sub;
+    real_inv_ = innovation;
+    int kv = 0;
+    if (innovation >= 0) {
+      const Innovation& inv = sub.innovations.at(static_cast<std::size_t>(innovation));
+      kv = inv.kind == Kind::non_digital ? 1 : 0;
+      if (inv.applied_date.size() >= 4) real_applied_ = inv.applied_date.substr(0, 4);
+    }
+    Cell c;
+    if (!ed_.rows[static_cast<std::size_t>(r)].evidence) return std::nullopt;
+    find_template(r, level, kv, 0, c);
+    real_ = nullptr;
+    if (!c.found) return std::nullopt;
+    return c.evidence;
+  }
+
   // cells[row index][level][kind variant][year variant]
   std::vector<std::vector<std::array<std::array<Cell, kAppliedYears + 1>, 2>>> build() {
     std::vector<std::vector<std::array<std::array<Cell, kAppliedYears + 1>, 2>>> cells(ed_.rows.size());
@@ -364,6 +384,9 @@ class TemplateBuilder {
   EditionPtr edp_;
   const Edition& ed_;
   int t0_;
+  const Submission* real_ = nullptr;  // for_answer(): the submission the items are checked on
+  std::int64_t real_inv_ = -1;
+  std::string real_applied_;          // its innovation's applied year ("" = none)
 
   using Outcome = CheckOutcome;
 
@@ -397,6 +420,7 @@ class TemplateBuilder {
   Outcome verify_absent(int r) const { return verify(r, 0, 0, 0, {}, true); }
 
   Outcome verify(int r, int level, int kv, int yv, const std::vector<ItemSpec>& items, bool absent = false) const {
+    if (real_) return verify_real(r, level, items);
     const Row& row = ed_.rows[r];
     Submission sub;
     sub.edition = edp_;
@@ -426,6 +450,27 @@ class TemplateBuilder {
     }
     validate(sub);
     AnswerCheck c = check_answer(sub, gov ? -1 : 0, r);
+    Outcome o;
+    o.parsed = true;
+    o.supported = c.supported;
+    o.error = c.has_error;
+    o.supported_cap = static_cast<std::uint8_t>(c.supported_cap);
+    o.assessor_cap = static_cast<std::uint8_t>(c.assessor_cap);
+    o.acceptance = acceptance_q16(c.acceptance);
+    return o;
+  }
+
+  Outcome verify_real(int r, int level, const std::vector<ItemSpec>& items) const {
+    Submission sub = *real_;
+    Answer& a = real_inv_ < 0 ? sub.government[static_cast<std::size_t>(r)]
+                              : sub.innovations[static_cast<std::size_t>(real_inv_)].answers.edit(static_cast<std::size_t>(r));
+    a = Answer{};
+    a.present = true;
+    a.level = level;
+    a.level_given = true;
+    for (const auto& it : items) a.evidence.push_back(item_of(it));
+    validate(sub);
+    const AnswerCheck c = check_answer(sub, static_cast<int>(real_inv_), r);
     Outcome o;
     o.parsed = true;
     o.supported = c.supported;
@@ -496,7 +541,8 @@ class TemplateBuilder {
         break;
       }
     it.file = type == "link" ? "https://v.id/" + row.key : row.key + "." + type;
-    if (applied && yv) it.date = std::to_string(applied_year(yv)) + "-03-01";
+    if (applied && real_ && !real_applied_.empty()) it.date = real_applied_ + "-03-01";
+    else if (applied && yv) it.date = std::to_string(applied_year(yv)) + "-03-01";
     else if (dated || applied) it.date = std::to_string(t0_ - date_to) + "-03-01";
     if (year_to >= 0) it.year = t0_ - year_to;
     return it;
@@ -1177,6 +1223,20 @@ void write_jsonl(const SynthOptions& options, std::ostream& out) {
     line += '\n';
     out.write(line.data(), static_cast<std::streamsize>(line.size()));
   }
+}
+
+std::optional<std::string> supporting_evidence(const Submission& submission, std::int64_t innovation,
+                                               const std::string& row_key, int level) {
+  const int r = submission.edition->row_index(row_key);
+  if (r < 0) throw InputError("/row", "\"" + row_key + "\" is not a row of " + submission.edition->name);
+  if (innovation >= static_cast<std::int64_t>(submission.innovations.size()))
+    throw InputError("/innovation", "innovation " + std::to_string(innovation) + " is out of range");
+  if (level < submission.edition->level_min || level > submission.edition->level_max)
+    throw InputError("/level", std::to_string(level) + " is out of range " + std::to_string(submission.edition->level_min) +
+                                   ".." + std::to_string(submission.edition->level_max));
+  if (level == submission.edition->level_min) return std::nullopt;  // the lowest level needs no evidence
+  TemplateBuilder b(submission.edition);
+  return b.for_answer(submission, innovation, r, level);
 }
 
 }  // namespace inovasi

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <iostream>
 #include <limits>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -30,7 +31,7 @@ namespace {
 constexpr Policy kPolicies[] = {Policy::self_assessed, Policy::supported, Policy::strict, Policy::assessor};
 
 // One region of `n` innovations with random claims and caps (policy columns).
-Columns random_region(const EditionPtr& ed, std::size_t n, std::mt19937_64& rng) {
+Columns random_region(const EditionPtr& ed, std::size_t n, std::mt19937_64& rng, bool departments = false) {
   const std::size_t G = ed->government_rows.size(), K = ed->innovation_rows.size();
   std::uniform_int_distribution<int> level(ed->level_min, ed->level_max);
   Columns c;
@@ -57,6 +58,10 @@ Columns random_region(const EditionPtr& ed, std::size_t n, std::mt19937_64& rng)
       if (rng() % 3 == 0) bits |= std::uint64_t{1} << a;
     c.affairs.push_back(bits);
   }
+  if (departments) {  // two departments and innovations without one ("")
+    c.departments = {"Dinas Kesehatan", "Dinas Pendidikan", ""};
+    for (std::size_t j = 0; j < n; ++j) c.department_index.push_back(static_cast<std::uint32_t>(rng() % 3));
+  }
   c.codes = {"64.03"};
   c.names = {"Berau"};
   c.provinces = {"Kalimantan Timur"};
@@ -70,7 +75,26 @@ struct Change {
   std::size_t column;
   int claimed, supported;  // supported: the level the answer's evidence backs under the policy
   std::int64_t cost;       // per level above `supported`
+  std::string department = {};  // who is charged (innovations only)
 };
+
+// Whether a plan's charges keep every budget of the options.
+bool within_budgets(const std::vector<Change>& answers, const std::vector<int>& pick, std::size_t m,
+                    const PlanOptions& o, int unchanged) {
+  std::map<std::string, std::int64_t> charged;
+  std::int64_t government = 0;
+  charged[o.new_department] += static_cast<std::int64_t>(m) * o.new_cost;
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    if (pick[i] == unchanged) continue;
+    const std::int64_t c = answers[i].cost * std::max(0, pick[i] - answers[i].supported);
+    if (answers[i].innovation < 0) government += c;
+    else charged[answers[i].department] += c;
+  }
+  if (o.government_budget && government > *o.government_budget) return false;
+  for (const auto& [name, budget] : o.department_budget)
+    if (charged[name] > budget) return false;
+  return true;
+}
 
 struct Best {
   bool reachable = false;
@@ -105,6 +129,12 @@ Best exhaustive(const ScenarioBase& base, const std::vector<Change>& answers, co
         cost += a.cost * std::max(0, pick[i] - a.supported);
         sc.levels.push_back({0, a.innovation, a.column, pick[i], evidenced});
       }
+      if (!within_budgets(answers, pick, m, o, L0 - 1)) {
+        std::size_t i = 0;
+        while (i < pick.size() && ++pick[i] > M) pick[i++] = L0 - 1;
+        if (i == pick.size()) break;
+        continue;
+      }
       const RegionResult r = base.score_region(sc, 0, ws);
       const bool meets = plan.target_band ? r.category <= *plan.target_band : r.iid_h >= plan.target_iid_h;
       if (meets && (!best.reachable || cost < best.cost)) {
@@ -125,15 +155,18 @@ Best exhaustive(const ScenarioBase& base, const std::vector<Change>& answers, co
 
 }  // namespace
 
-TEST(Plan, OptimalAgainstExhaustiveSearch) {
-  std::mt19937_64 rng(20261201);
-  int cases = 0, reachable = 0, with_new = 0;
-  const int total = test::kSanitized ? 60 : 600;
+namespace {
+
+// `budgets`: departments on the innovations and random budgets (departments, the government
+// rows, the new innovations' department).
+void against_exhaustive_search(std::uint64_t seed, int total, bool budgets) {
+  std::mt19937_64 rng(seed);
+  int cases = 0, reachable = 0, with_new = 0, bound = 0;
   for (int t = 0; t < total; ++t) {
     const std::string name = t % 2 ? "iid-2026" : "iid-2023";
     EditionPtr ed = builtin_edition(name);
     const std::size_t n = 1 + rng() % 2;
-    ScenarioBase base(random_region(ed, n, rng));
+    ScenarioBase base(random_region(ed, n, rng, budgets));
     PlanOptions o;
     o.policy = kPolicies[rng() % 4];
     // One government row and up to two innovation rows change; the rest are fixed.
@@ -180,6 +213,22 @@ TEST(Plan, OptimalAgainstExhaustiveSearch) {
                                      c.innovation_assessor_cap[at]),
                            o.row_cost[ed->rows[static_cast<std::size_t>(ed->innovation_rows[k])].key]});
       }
+    if (budgets) {
+      const Columns& cc = base.columns();
+      for (std::size_t d = 0; d < cc.departments.size(); ++d) {
+        bool present = false;
+        for (auto idx : cc.department_index) present = present || idx == d;
+        if (present && rng() % 2) o.department_budget[cc.departments[d]] = static_cast<std::int64_t>(rng() % 3);
+      }
+      if (rng() % 2) o.government_budget = static_cast<std::int64_t>(rng() % 3);
+      const int who = static_cast<int>(rng() % 4);
+      o.new_department = who == 3 ? "Dinas Baru" : cc.departments[static_cast<std::size_t>(who)];
+      if (who == 3 && rng() % 2) o.department_budget["Dinas Baru"] = static_cast<std::int64_t>(rng() % 9);
+      if (!o.department_budget.count(o.new_department) && rng() % 2)
+        o.department_budget[o.new_department] = static_cast<std::int64_t>(rng() % 9);
+      for (auto& a : answers)
+        if (a.innovation >= 0) a.department = cc.departments[cc.department_index[static_cast<std::size_t>(a.innovation)]];
+    }
     SCOPED_TRACE("case " + std::to_string(t) + " (" + name + ", " + to_string(o.policy) + ", " +
                  std::to_string(answers.size()) + " answers, up to " + std::to_string(o.max_new) + " new)");
     const RegionPlan plan = plan_region(base, 0, o);
@@ -198,12 +247,37 @@ TEST(Plan, OptimalAgainstExhaustiveSearch) {
     Workspace ws;
     EXPECT_EQ(base.score_region(plan_scenario(base, plan, o), 0, ws), plan.after);
     with_new += plan.new_innovations > 0;
+    if (budgets) {
+      // The charges the plan reports keep the budgets and add up to its cost.
+      std::int64_t charged = 0;
+      for (const auto& c : plan.charges) {
+        EXPECT_LE(c.charged, c.budget) << c.department;
+        charged += c.charged;
+      }
+      EXPECT_LE(charged, plan.cost);
+      PlanOptions unlimited = o;
+      unlimited.department_budget.clear();
+      unlimited.government_budget.reset();
+      const RegionPlan free = plan_region(base, 0, unlimited);
+      bound += free.reachable != plan.reachable || (plan.reachable && free.cost != plan.cost);
+    }
     ++cases;
   }
-  std::cout << "[ plan ] " << cases << " cases against exhaustive search: " << reachable << " reachable, " << with_new
-            << " plans with new innovations\n";
+  std::cout << "[ plan ] " << cases << " cases against exhaustive search" << (budgets ? " under budgets" : "") << ": "
+            << reachable << " reachable, " << with_new << " plans with new innovations";
+  if (budgets) std::cout << ", " << bound << " where the budgets change the plan's cost or reachability";
+  std::cout << "\n";
   EXPECT_GE(reachable, total / 4);
   EXPECT_GE(with_new, total / 20);
+  if (budgets) EXPECT_GE(bound, total / 15) << "the budgets must bind in many cases, or the test proves little";
+}
+
+}  // namespace
+
+TEST(Plan, OptimalAgainstExhaustiveSearch) { against_exhaustive_search(20261201, test::kSanitized ? 60 : 600, false); }
+
+TEST(Plan, OptimalUnderDepartmentBudgetsAgainstExhaustiveSearch) {
+  against_exhaustive_search(20261202, test::kSanitized ? 60 : 600, true);
 }
 
 TEST(Plan, WorkedCaseFourInnovationsNeedNewOnesUnderTheGate) {
@@ -415,4 +489,62 @@ TEST(Plan, DecidedByNamesTheEditionChoicesThatDecideTheOutcome) {
   }
   std::cout << "[ plan ] " << halves << " regions on a half hundredth, " << odd << " of them decided by the rounding\n";
   EXPECT_GE(odd, 1);
+}
+
+TEST(Plan, DepartmentBudgetsByHand) {
+  // iid-2023, three innovations at level 1 everywhere: two of Dinas Kesehatan, one of Dinas
+  // Pendidikan. Without budgets the cheapest plan to a higher IID takes steps wherever; with
+  // Dinas Kesehatan's budget at 0 every innovation step lands on Dinas Pendidikan's innovation
+  // (or the government rows), and a government budget of 0 leaves that one innovation only.
+  std::vector<test::Inv> invs(3, test::Inv{});
+  invs[0].department = invs[1].department = "Dinas Kesehatan";
+  invs[2].department = "Dinas Pendidikan";
+  for (auto& v : invs) v.level = 1;
+  std::vector<Submission> subs{parse_submission(test::submission("iid-2023", 1, invs))};
+  ScenarioBase base(subs);
+  PlanOptions o;
+  o.target_iid_h = base.nominal(0, Policy::self_assessed).iid_h + 100;
+  const RegionPlan free = plan_region(base, 0, o);
+  ASSERT_TRUE(free.reachable);
+  EXPECT_TRUE(free.charges.empty());
+  o.department_budget["Dinas Kesehatan"] = 0;
+  o.government_budget = 0;
+  const RegionPlan bound = plan_region(base, 0, o);
+  ASSERT_TRUE(bound.reachable);
+  EXPECT_GE(bound.cost, free.cost);
+  for (const auto& st : bound.steps) EXPECT_EQ(st.innovation, 2) << "only Dinas Pendidikan's innovation may change";
+  ASSERT_EQ(bound.charges.size(), 2u);
+  EXPECT_TRUE(bound.charges[0].government);
+  EXPECT_EQ(bound.charges[0].charged, 0);
+  EXPECT_EQ(bound.charges[1].department, "Dinas Kesehatan");
+  EXPECT_EQ(bound.charges[1].charged, 0);
+  // A target only two innovations' steps reach is out of reach under the budgets, and the
+  // blockers say the budgets are why.
+  PlanOptions far = o;
+  far.target_iid_h = plan_region(base, 0, o).after.iid_h;
+  far.target_iid_h = *far.target_iid_h + 1500;
+  const RegionPlan no = plan_region(base, 0, far);
+  ASSERT_FALSE(no.reachable);
+  {
+    bool said = false;
+    for (const auto& b : no.blockers) said = said || test::contains(b, "without them the target is reachable");
+    EXPECT_TRUE(said);
+  }
+  // Bad budgets are located errors.
+  o.department_budget = {{"Dinas Perhubungan", 5}};
+  auto err = test::input_error([&] { plan_region(base, 0, o); });
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->pointer(), "/department_budget/Dinas Perhubungan");
+  EXPECT_TRUE(test::contains(err->what(), "Dinas Kesehatan")) << "names the region's departments";
+  o.new_department = "Dinas Perhubungan";  // the department of the new innovations may be new
+  EXPECT_NO_THROW(plan_region(base, 0, o));
+  o.department_budget = {{"Dinas Kesehatan", -1}};
+  err = test::input_error([&] { plan_region(base, 0, o); });
+  ASSERT_TRUE(err);
+  EXPECT_TRUE(test::contains(err->what(), "cannot be negative"));
+  o.department_budget.clear();
+  o.government_budget = -3;
+  err = test::input_error([&] { plan_region(base, 0, o); });
+  ASSERT_TRUE(err);
+  EXPECT_EQ(err->pointer(), "/government_budget");
 }

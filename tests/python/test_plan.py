@@ -4,6 +4,7 @@ single-region path) give its iid_after, and so do its changes in the change form
 scenario base (under the validated policies, with "evidence": true on the steps that need it)."""
 
 import copy
+import re
 import json
 import subprocess
 import sys
@@ -168,3 +169,77 @@ def test_gains_and_explain_carry_provenance():
     assert rows and all(r["provenance"] == {"inovasi": inovasi.__version__, "edition": "iid-2026",
                                             "edition_sha256": sha, "policy": "strict"} for r in rows)
     assert ex.explain(path, policy="strict")["provenance"]["edition_sha256"] == sha
+
+
+def test_department_budgets_hold_and_the_plan_rescores():
+    path = ROOT / "examples" / "kabupaten-banyuwangi-2024.json"
+    sub = json.loads(path.read_text(encoding="utf-8"))
+    dept = {i["id"]: i.get("department", "") for i in sub["innovations"]}
+    base = ScenarioBase(path)
+    free = planning.plan(base, "35.10", "50.00")
+    assert "budgets" not in free and any(dept[s["innovation"]] == "Dinas Kesehatan"
+                                         for s in free["steps"] if s["innovation"])
+    p = planning.plan(base, "35.10", "50.00", budgets={"Dinas Kesehatan": 0, "Dinas Sosial": 3},
+                      government_budget=1, max_new=2, new_department="Dinas Sosial", new_cost=2)
+    assert p["reachable"] and p["cost"] >= free["cost"]
+    charged = {b["department"]: b["charged"] for b in p["budgets"]}
+    assert charged[None] == sum(s["cost"] for s in p["steps"] if s["innovation"] is None) <= 1
+    assert charged["Dinas Kesehatan"] == 0
+    assert charged["Dinas Sosial"] == (sum(s["cost"] for s in p["steps"] if s.get("department") == "Dinas Sosial")
+                                       + 2 * len(p["new_innovations"])) <= 3
+    assert all(s["department"] == dept[s["innovation"]] for s in p["steps"] if s["innovation"])
+    assert inovasi.score(applied(sub, p))["iid"] == p["iid_after"]
+    r = run("plan", str(path), "--target", "50.00", "--budget", "Dinas Kesehatan=0", "--government-budget", "1",
+            "--format", "table")
+    assert r.returncode == 0, r.stderr
+    assert "Dinas Kesehatan 0/0" in r.stdout
+    r = run("plan", str(path), "--target", "50.00", "--budget", "Dinas Kesehatan")
+    assert r.returncode == 2 and "--budget" in r.stderr
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_validated_plans_with_built_evidence_keep_their_levels(path):
+    """Under each validated policy: the plan's evidence items written into the submission
+    (apply_plan), pre-validation supports every planned level with no error on those answers,
+    and `score` under the policy gives iid_after."""
+    sub = json.loads(path.read_text(encoding="utf-8"))
+    base = ScenarioBase(path)
+    code = base.codes[0]
+    built = 0
+    for policy in POLICIES[1:]:
+        for target, max_new in (("Sangat Inovatif", 0), ("60.00", 8), ("Inovatif", 3)):
+            p = planning.plan(base, code, target, policy=policy, max_new=max_new, new_profile="max",
+                              new_affairs=["pendidikan", "kesehatan", "sosial"], new_cost=7)
+            planning.evidence_items(p, sub)
+            s = planning.apply_plan(sub, p)
+            checks = {(c["innovation"], c["row"]): c for c in inovasi.prevalidate(s, policy=policy)}
+            for st in p["steps"]:
+                ev = st["evidence"]
+                c = checks[(st["innovation"], st["row"])]
+                assert c["claimed_level"] == st["to"]
+                if ev["new"] and not ev["unchecked"]:
+                    assert ev["items"] is not None, (policy, st)
+                    built += 1
+                    assert c["supported_level"] >= st["to"] and not c["has_error"], (policy, st, c["findings"])
+            for k, new in enumerate(p["new_innovations"]):
+                for row, lv in new["profile"].items():
+                    c = checks[(f"baru-{k + 1}", row)]
+                    assert c["claimed_level"] == lv
+                    if c["checked"]:
+                        built += 1
+                        assert c["supported_level"] >= lv and not c["has_error"], (policy, row, c["findings"])
+            assert inovasi.score(s, policy=policy)["iid"] == p["iid_after"], (policy, target)
+    assert built > 0, "evidence was built and checked"
+
+
+def test_cli_plan_builds_evidence_items_under_a_validated_policy():
+    path = ROOT / "examples" / "kota-makassar-2026.json"
+    r = run("plan", str(path), "--target", "60.00", "--policy", "strict", "--max-new", "4", "--new-profile", "max",
+            "--new-affair", "sosial")
+    assert r.returncode == 0, r.stderr
+    assert '"iid_after":' in r.stdout and re.search(r'"iid_after":\d+\.\d\d[,}]', r.stdout)
+    p = json.loads(r.stdout)
+    steps = [s for s in p["steps"] if s["evidence"]["new"] and not s["evidence"]["unchecked"]]
+    assert steps and all(isinstance(s["evidence"]["items"], list) for s in steps)
+    s = planning.apply_plan(json.loads(path.read_text(encoding="utf-8")), p)
+    assert inovasi.score(s, policy="strict")["iid"] == p["iid_after"]

@@ -60,18 +60,23 @@ def random_case(rng, name):
     return e, sub, opts
 
 
-def cpsat_cost(e, sub, opts, target_h):
+def cpsat_cost(e, sub, opts, target_h, budgets=None):
     """Minimum cost by CP-SAT (None: unreachable). Self-assessed, no mandatory zeroing in these
     editions: a step raises a claim by one level at its row's cost, so a row's steps over all
     answers are one integer (their count, up to the levels left) — the model per count m of new
-    innovations is one knapsack over rows, the divisor, count points and gate fixed by m."""
+    innovations is one knapsack over rows, the divisor, count points and gate fixed by m. With ``budgets``
+    (department -> budget, None -> the government rows' budget, plus "new": the new innovations'
+    department) the steps are counted per row and department, and each budget bounds its department's."""
     cost = lambda k: opts["costs"].get(k, 1)
     fixed = set(opts["fixed_rows"])
     M = e["level_max"]
-    room = {k: 0 for k, _ in e["gov"] + e["inv"]}
+    budgets = dict(budgets or {})
+    new_dept = budgets.pop("new", "")
+    # A variable per (row, department): None for the government rows.
+    room = {}
     gov_now = sum(w * sub["government"][k]["level"] for k, w in e["gov"])
     for k, _ in e["gov"]:
-        room[k] = M - sub["government"][k]["level"]
+        room[(k, None)] = M - sub["government"][k]["level"]
     inv_now, n0, covered = 0, 0, set()
     for inv in sub["innovations"]:
         if inv["status"] == "draft":
@@ -83,7 +88,8 @@ def cpsat_cost(e, sub, opts, target_h):
         for k, w in e["inv"]:
             lv = inv["answers"].get(k, {}).get("level", 0)
             inv_now += w * lv
-            room[k] += M - lv
+            key = (k, inv.get("department", ""))
+            room[key] = room.get(key, 0) + M - lv
     new_pts = sum(w * opts["new_profile"].get(k, 0) for k, w in e["inv"])
     best = None
     for m in range(opts["max_new"] + 1):
@@ -96,12 +102,15 @@ def cpsat_cost(e, sub, opts, target_h):
         # Smallest total X (hundredths x D) with round_half_up(X * 10000 / (D * max_total_h)) >= target.
         x_min = -(-((2 * target_h - 1) * D * e["max_total_h"]) // 20000) if target_h > 0 else 0
         model = cp_model.CpModel()
-        t = {k: model.NewIntVar(0, 0 if k in fixed else room[k], k) for k in room}
+        t = {key: model.NewIntVar(0, 0 if key[0] in fixed else room[key], f"{key}") for key in room}
         gov_w = dict(e["gov"])
         inv_w = dict(e["inv"])
-        model.Add(D * (gov_now + count_h + sum(gov_w[k] * t[k] for k in gov_w)) + inv_now + m * new_pts +
-                  sum(inv_w[k] * t[k] for k in inv_w) >= x_min)
-        model.Minimize(sum(cost(k) * t[k] for k in t))
+        model.Add(D * (gov_now + count_h + sum(gov_w[k] * v for (k, d), v in t.items() if d is None)) + inv_now +
+                  m * new_pts + sum(inv_w[k] * v for (k, d), v in t.items() if d is not None) >= x_min)
+        for dept, budget in budgets.items():
+            model.Add(sum(cost(k) * v for (k, d), v in t.items() if d == dept) +
+                      (m * opts["new_cost"] if dept == new_dept else 0) <= budget)
+        model.Minimize(sum(cost(k) * v for (k, _), v in t.items()))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = 7
@@ -145,3 +154,47 @@ def test_planner_agrees_with_cpsat_on_medium_regions():
                                      "answers": {r: {"level": v} for r, v in new["profile"].items()}})
         assert inovasi.score(s)["iid"] == p["iid_after"], case
     assert reachable >= 20
+
+
+def test_planner_agrees_with_cpsat_under_department_budgets():
+    """The same medium regions with their innovations in three departments (and some without
+    one) and random budgets: the government rows', some departments', the new innovations'."""
+    rng = random.Random(20261202)
+    depts = ["Dinas Kesehatan", "Dinas Pendidikan", "Dinas Sosial", ""]
+    reachable = bound = 0
+    for case in range(50):
+        name = "iid-2026" if case % 4 else "iid-2023"
+        e, sub, opts = random_case(rng, name)
+        for inv in sub["innovations"]:
+            d = rng.choice(depts)
+            if d:
+                inv["department"] = d
+        present = sorted({inv.get("department", "") for inv in sub["innovations"]})
+        budgets = {d: rng.randint(0, 40) for d in present if rng.random() < 0.5}
+        gov_budget = rng.randint(0, 15) if rng.random() < 0.5 else None
+        new_dept = rng.choice(present + ["Dinas Baru"])
+        if rng.random() < 0.5:
+            budgets[new_dept] = rng.randint(0, 60)
+        base = ScenarioBase(json.dumps(sub).encode())
+        before = base.nominal()["iid_h"][0]
+        target_h = min(10000, int(before) + rng.randint(0, 3500))
+        target = f"{target_h // 100}.{target_h % 100:02d}"
+        kw = dict(costs=opts["costs"], fixed_rows=opts["fixed_rows"], max_new=opts["max_new"],
+                  new_profile=opts["new_profile"], new_affairs=opts["new_affairs"], new_cost=opts["new_cost"])
+        p = planning.plan(base, "64.03", target, budgets=budgets, government_budget=gov_budget,
+                          new_department=new_dept, **kw)
+        model_budgets = dict(budgets, new=new_dept)
+        if gov_budget is not None:
+            model_budgets[None] = gov_budget
+        truth = cpsat_cost(e, sub, opts, target_h, model_budgets)
+        assert p["reachable"] == (truth is not None), (case, p["blockers"])
+        if truth is not None:
+            reachable += 1
+            assert p["cost"] == truth, case
+            assert round(p["iid_after"] * 100) >= target_h
+        for b in p.get("budgets", []):
+            assert b["charged"] <= b["budget"], (case, b)
+        free = planning.plan(base, "64.03", target, **kw)
+        bound += free["reachable"] != p["reachable"] or free["cost"] != p["cost"]
+        assert inovasi.score(planning.apply_plan(sub, p))["iid"] == p["iid_after"], case
+    assert reachable >= 15 and bound >= 10, (reachable, bound)

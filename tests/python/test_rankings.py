@@ -172,11 +172,78 @@ def test_neighbours(hand):
     r, n = int(df.loc["64.03", "rank_national"]), int(df.loc["64.03", "of_national"])
     assert f"{r}{'th' if r > 3 else {1: 'st', 2: 'nd', 3: 'rd'}[r]} of {n} kabupaten" in p.stdout
     assert "in Kalimantan Timur" in p.stdout and "kabupaten perbatasan" in p.stdout
-    rows = [line for line in p.stdout.splitlines() if line[:5].strip().isdigit() or line.startswith(">")]
+    sections = neighbour_sections(p.stdout)
+    # One window per ranking the region is in: national, its province, its one cluster.
+    assert list(sections) == ["national (kabupaten)", "Kalimantan Timur (kabupaten)", "perbatasan (kabupaten)"]
+    rows = sections["national (kabupaten)"]
     # 64.02 (tied, lower code) above, the next region below.
     assert len(rows) == 3 and rows[1].startswith(">") and "64.03" in rows[1] and "64.02" in rows[0]
+    for title, group in (("Kalimantan Timur (kabupaten)", "province"), ("perbatasan (kabupaten)", "perbatasan")):
+        window = neighbour_codes(df, "64.03", group, 1)
+        assert [r.split()[1] if not r.startswith(">") else r[1:].split()[1] for r in sections[title]] == window
     bad = cli("rank", path, "--region", "99.99")
     assert bad.returncode != 0 and "99.99" in bad.stderr
+
+
+def neighbour_sections(text: str) -> dict:
+    """`rank --region` output: title -> its table rows (after the column header)."""
+    out, title, lines = {}, None, text.splitlines()
+    for k, line in enumerate(lines):
+        if line.startswith(" rank  code"):
+            title = lines[k - 1]
+            out[title] = []
+        elif title and (line.startswith(">") or line[:5].strip().isdigit()):
+            out[title].append(line)
+        elif not line.strip():
+            title = None
+    return out
+
+
+def neighbour_codes(df, code: str, group: str, n: int) -> list:
+    """The oracle of a window: the region's group (same type; same province or cluster) in
+    (rank, code) order, n either side."""
+    me = df.loc[code]
+    same = df[(df["type"] == me["type"]) & df[f"rank_{group}"].notna()]
+    if group == "province":
+        same = same[same["province"] == me["province"]]
+    else:
+        same = same[same["clusters"].str.split(",").apply(lambda c: group in c)]
+    order = sorted((int(r), c) for c, r in same[f"rank_{group}"].items())
+    pos = [c for _, c in order].index(code)
+    return [c for _, c in order[max(0, pos - n):pos + n + 1]]
+
+
+def test_neighbours_in_every_cluster_and_the_kabupaten_kota_scope(tmp_path):
+    # A kota in the border cluster beside the hand set's kabupaten: by type it competes alone;
+    # under the kabupaten_kota scope with the border kabupaten (provinces never join them).
+    records = hand_set() + [variant(BERAU, "64.72", "Kalimantan Timur", ["perbatasan"], level=3, kind="kota"),
+                            variant(BERAU, "64.00", "Kalimantan Timur", ["perbatasan"], level=3, kind="province")]
+    path = write_jsonl(tmp_path / "scope.jsonl", records)
+    by_type = ranking.ranks(path).set_index("code")
+    assert (by_type.loc["64.72", "rank_perbatasan"], by_type.loc["64.72", "of_perbatasan"]) == (1, 1)
+    mixed = ranking.ranks(path, cluster_scope="kabupaten_kota").set_index("code")
+    for code, reg in ((r["region"]["code"], r["region"]) for r in records):
+        for c in ranking.CLUSTERS:
+            def same(r, c=c, reg=reg):
+                level = lambda t: "province" if t == "province" else "kabupaten/kota"
+                return (level(r["region"]["type"]) == level(reg["type"]) and c in r["region"]["clusters"]
+                        and c in reg["clusters"])
+            got = tuple(None if pd.isna(x) else int(x) for x in (mixed.loc[code, f"rank_{c}"], mixed.loc[code, f"of_{c}"]))
+            assert got == oracle_rank(records, code, same), (code, c)
+    # Only the clusters change: national and province ranks stay within type.
+    assert (mixed["rank_national"].equals(by_type["rank_national"])
+            and mixed["rank_province"].equals(by_type["rank_province"]))
+    assert mixed.loc["64.00", "of_perbatasan"] == 1
+    p = cli("rank", path, "--region", "64.02", "--neighbours", "2", "--cluster-scope", "kabupaten_kota")
+    assert p.returncode == 0, p.stderr
+    sections = neighbour_sections(p.stdout)
+    assert list(sections) == ["national (kabupaten)", "Kalimantan Timur (kabupaten)",
+                              "tertinggal (kabupaten/kota)", "perbatasan (kabupaten/kota)"]
+    assert any("64.72" in r for r in sections["perbatasan (kabupaten/kota)"])
+    assert f"of {int(mixed.loc['64.02', 'of_perbatasan'])} kabupaten/kota perbatasan" in p.stdout
+    assert int(mixed.loc["64.02", "of_perbatasan"]) == int(by_type.loc["64.02", "of_perbatasan"]) + 1
+    j = cli("rank", path, "--format", "json", "--cluster-scope", "kabupaten_kota")
+    assert json.loads(j.stdout.splitlines()[0])["provenance"]["cluster_scope"] == "kabupaten_kota"
 
 
 def test_mixed_editions_are_ranked_per_edition(tmp_path):
@@ -250,7 +317,7 @@ def test_rank_json_lines_match_the_frame_and_need_no_pandas(hand):
             assert o["ranks"][f"{k}_of"] == (None if pd.isna(row[f"of_{k}"]) else int(row[f"of_{k}"]))
         assert o["provenance"] == {"inovasi": inovasi.__version__, "edition": "iid-2023",
                                    "edition_sha256": inovasi.edition("iid-2023").sha256,
-                                   "policy": "self_assessed", "tie_break": "none"}
+                                   "policy": "self_assessed", "tie_break": "none", "cluster_scope": "type"}
     table = cli("rank", path)
     assert table.returncode == 0 and "Kabupaten: top 7 of 7 ranked" in table.stdout
 
