@@ -12,6 +12,7 @@ void register_batch(py::module_& m);
 void register_synth(py::module_& m);
 void register_scenario(py::module_& m);
 void register_random(py::module_& m);
+void register_sensitivity(py::module_& m);
 
 namespace inovasi {
 struct Columns;

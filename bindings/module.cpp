@@ -31,4 +31,5 @@ PYBIND11_MODULE(_core, m) {
   register_synth(m);
   register_scenario(m);
   register_random(m);
+  register_sensitivity(m);
 }
