@@ -2,6 +2,7 @@
 // the Sobol' estimators over numpy arrays, the GIL released while they run.
 #include <pybind11/numpy.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -80,4 +81,12 @@ void register_sensitivity(py::module_& m) {
         return c;
       },
       py::arg("d"), py::arg("evaluation"));
+  // Leave-one-row-out and weight studies: the edition with some weights replaced, its maximum
+  // total recomputed (inovasi::reweighted).
+  m.def(
+      "edition_reweighted",
+      [](const py::object& e, const std::map<std::string, std::int64_t>& weight_h) {
+        return PyEdition{inovasi::reweighted(*edition_arg(e), weight_h)};
+      },
+      py::arg("edition"), py::arg("weight_h"));
 }

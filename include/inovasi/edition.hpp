@@ -181,6 +181,10 @@ class Edition {
   const std::string& category_of_fraction(int128 num, int128 den) const;  // IID = num/den
   std::int64_t max_government_h() const;
   std::int64_t max_innovation_h() const;
+  // The maximum total its weights give: government and innovation rows at level_max plus the
+  // count points' maximum (rate × cap). A loaded edition's max_total_h equals it (the loader
+  // refuses a file whose max_total does not).
+  std::int64_t max_total_of_weights() const;
 
  private:
   std::map<std::string, int> index_;
@@ -188,6 +192,13 @@ class Edition {
 };
 
 using EditionPtr = std::shared_ptr<const Edition>;
+
+// A copy of `edition` with some rows' weights replaced (row key → hundredths per level, ≥ 0)
+// and max_total_h recomputed from the new weights, so the IID stays on 0–100 (sensitivity and
+// uncertainty studies: a row dropped, weights perturbed). Name and sha256 stay the original's:
+// results name the edition they perturb. Throws std::invalid_argument for an unknown row key, a
+// negative weight, or weights whose maximum total is 0.
+EditionPtr reweighted(const Edition& edition, const std::map<std::string, std::int64_t>& weight_h);
 
 // Shipped editions, embedded in the library ("iid-2023", ...).
 std::vector<std::string> builtin_edition_names();

@@ -751,7 +751,7 @@ class EditionBuilder {
                                    show_h(ed_->max_innovation_h()) + " + count points " + show_h(count) + " = " +
                                    show_h(sum) + " points, above the " + show_h(kMaxTotalH) +
                                    " a region's total may reach to be scored exactly");
-    if (*mh != sum)
+    if (*mh != ed_->max_total_of_weights())
       fail("/max_total/value", m.to_string() + " does not match the weights: government " +
                                    show_h(ed_->max_government_h()) + " + innovation " +
                                    show_h(ed_->max_innovation_h()) + " + count points " + show_h(count) + " = " +
