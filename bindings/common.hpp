@@ -1,6 +1,9 @@
 #pragma once
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+
+#include <vector>
 
 #include "inovasi/edition.hpp"
 
@@ -12,7 +15,16 @@ void register_batch(py::module_& m);
 void register_synth(py::module_& m);
 void register_scenario(py::module_& m);
 void register_random(py::module_& m);
+void register_uncertainty(py::module_& m);
 void register_sensitivity(py::module_& m);
+
+// A numpy array owning a moved std::vector (zero copy: the capsule frees the vector).
+template <class T>
+py::array owning_array(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
+  auto* heap = new std::vector<T>(std::move(v));
+  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(shape, heap->data(), owner);
+}
 
 namespace inovasi {
 struct Columns;

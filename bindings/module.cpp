@@ -31,5 +31,6 @@ PYBIND11_MODULE(_core, m) {
   register_synth(m);
   register_scenario(m);
   register_random(m);
+  register_uncertainty(m);
   register_sensitivity(m);
 }

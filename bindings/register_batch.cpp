@@ -14,14 +14,6 @@
 
 namespace {
 
-// A numpy array owning a moved std::vector (zero copy: the capsule frees the vector).
-template <class T>
-py::array owning_array(std::vector<T>&& v, std::vector<py::ssize_t> shape) {
-  auto* heap = new std::vector<T>(std::move(v));
-  py::capsule owner(heap, [](void* p) { delete static_cast<std::vector<T>*>(p); });
-  return py::array_t<T>(shape, heap->data(), owner);
-}
-
 std::string shape_text(const py::array& a) {
   std::string s = "(";
   for (py::ssize_t i = 0; i < a.ndim(); ++i) s += (i ? ", " : "") + std::to_string(a.shape(i));

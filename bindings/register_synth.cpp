@@ -127,7 +127,7 @@ void register_synth(py::module_& m) {
       },
       py::arg("fd"), py::arg("seed") = 2024, py::arg("innovations") = py::none(), py::arg("regions") = py::none(),
       py::arg("edition") = py::none(), py::arg("profile") = "national",
-      "Write the synthetic regions as JSON Lines (the submission format, docs/submission.schema.json) to an open file descriptor; returns the byte size. "
+      "Write the synthetic regions as JSON Lines (the submission format, docs/schemas/submission.schema.json) to an open file descriptor; returns the byte size. "
       "Python's signal handlers run every MiB: one that raises stops the writing");
 
   m.def("synth_profiles", &inovasi::synth_profile_names, "Names of the synthetic profiles");

@@ -1,5 +1,5 @@
 #pragma once
-// Columnar batch scoring (methodology §3 over many regions at once). The layout is documented in
+// Columnar batch scoring (docs/model.md §3 over many regions at once). The layout is documented in
 // docs/batch.md: dense uint8 level matrices, region offsets, per-innovation status and affairs
 // bitmasks. No per-innovation heap objects; results are bit-identical to score() for every
 // thread count.

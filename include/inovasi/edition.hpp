@@ -24,7 +24,7 @@ enum class CategoryReading { rounded, unrounded };
 enum class GateCounted { counted, submitted };
 enum class MandatoryRule { finding, zero_innovation };
 enum class Severity { info, warning, error };
-// How the assessor policy reads a "revision" verdict (an edition parameter, methodology §6).
+// How the assessor policy reads a "revision" verdict (an edition parameter, docs/model.md §6).
 enum class RevisionAs { rejected, accepted, ignored };
 
 struct Threshold {
@@ -33,7 +33,7 @@ struct Threshold {
   bool inclusive = true;
 };
 
-// Raw value → level (methodology §2.1): thresholds on each level's good side, highest first.
+// Raw value → level (docs/model.md §2.1): thresholds on each level's good side, highest first.
 struct Bands {
   InputKind input = InputKind::decimal;  // count or decimal
   Direction direction = Direction::higher;
@@ -51,7 +51,7 @@ struct YearRule {
   int count = 0;
 };
 
-// Evidence rules of one row (methodology §6, §6.1; docs/editions.md "Evidence rules"). The
+// Evidence rules of one row (docs/model.md §6, §6.1; docs/editions.md "Evidence rules"). The
 // supported level is the derivation applied to the items that pass every error-severity rule.
 enum class Derivation { by_kind, by_groups, by_years, by_value };
 
@@ -127,7 +127,7 @@ struct CountGate {
   GateCounted counted = GateCounted::counted;
 };
 
-// How an answer's findings lower its acceptance probability (simulation, methodology §6):
+// How an answer's findings lower its acceptance probability (simulation, docs/model.md §6):
 // the acceptance is the product, over the answer's evidence findings, of the factor of each
 // finding's severity. An edition without `acceptance_factors` derives nothing from findings
 // (every factor 1); the shipped editions carry the project's default, marked U.

@@ -1,5 +1,5 @@
 #pragma once
-// Pre-validation (methodology §6): every answer checked against its row's evidence rules gives
+// Pre-validation (docs/model.md §6): every answer checked against its row's evidence rules gives
 // findings and the evidence-supported level. A failing document is a finding, never an input
 // error; the validation policies (score.hpp) turn claimed levels into validated ones from these.
 #include <cstdint>
@@ -11,7 +11,7 @@
 
 namespace inovasi {
 
-// The validation policies (methodology §6): how claimed levels become validated ones, from the
+// The validation policies (docs/model.md §6): how claimed levels become validated ones, from the
 // pre-validation below (score.hpp applies them).
 enum class Policy { self_assessed, supported, strict, assessor };
 const char* to_string(Policy p);

@@ -159,7 +159,16 @@ void fill_uniform_keys(std::uint64_t seed, std::span<const Key> keys, std::uint6
 void fill_bernoulli_keys(std::uint64_t seed, std::span<const Key> keys, std::uint64_t counter,
                          std::span<const std::uint32_t> p_q16, std::span<std::uint8_t> out);
 
+// "Streams": the draws of one counter for many streams given by their stream words
+// (stream_word(seed, key), computed once per seed and key by a caller that draws the same keys
+// for many counters: Monte Carlo). out[i] = 1 iff the draw of stream i passes p_q16[i].
+void fill_bernoulli_streams(std::span<const std::uint64_t> stream_words, std::uint64_t counter,
+                            std::span<const std::uint32_t> p_q16, std::span<std::uint8_t> out);
+
 namespace detail {
+// fill_bernoulli_streams without its checks, for an inner loop over validated data.
+void fill_bernoulli_streams_unchecked(const std::uint64_t* stream_words, std::uint64_t counter,
+                                      const std::uint32_t* p_q16, std::uint8_t* out, std::size_t n) noexcept;
 // For tests: run the batch fills on one instruction set (0 baseline, 1 AVX2, 2 AVX-512; -1 =
 // the CPU's best, the default). False, and nothing changed, if the CPU lacks it.
 bool use_instruction_set(int level);

@@ -1,5 +1,5 @@
 #pragma once
-// Exact scoring of one region (methodology §3): integer hundredths, exact fractions, one
+// Exact scoring of one region (docs/model.md §3): integer hundredths, exact fractions, one
 // final rounding. A Score is a value with the full breakdown.
 #include <cstdint>
 #include <string>

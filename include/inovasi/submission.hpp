@@ -1,5 +1,5 @@
 #pragma once
-// A region's submission (docs/submission.schema.json), parsed and validated against an edition into immutable
+// A region's submission (docs/schemas/submission.schema.json), parsed and validated against an edition into immutable
 // values. Everything downstream may trust these types.
 #include <cstddef>
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// Seeded synthetic datasets calibrated to the published national figures (methodology §9;
+// Seeded synthetic datasets calibrated to the published national figures (docs/model.md §9;
 // docs/synth.md). Identical bytes on every platform: own RNG (splitmix64 → xoshiro256**), own
 // integer sampling, no standard-library distributions.
 #include <cstddef>
@@ -40,7 +40,7 @@ struct SynthOptions {
 // same values check_answer() gives for the evidence write_jsonl() emits.
 Columns generate_columns(const SynthOptions& options);
 
-// The same regions as submissions (docs/submission.schema.json), one JSON object a line, with evidence items.
+// The same regions as submissions (docs/schemas/submission.schema.json), one JSON object a line, with evidence items.
 void write_jsonl(const SynthOptions& options, std::ostream& out);
 
 std::vector<std::string> synth_profile_names();

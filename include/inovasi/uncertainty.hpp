@@ -81,6 +81,10 @@ struct InputGroup {
 namespace detail {
 struct UncertaintyData;
 }
+class UncertaintyModel;
+struct MonteCarloSummary;
+struct MonteCarloOptions;
+MonteCarloSummary run_monte_carlo(const UncertaintyModel& model, const MonteCarloOptions& options);
 
 // Per-thread scratch of evaluate(); one per thread, reused across calls.
 class UncertaintyScratch {
@@ -92,6 +96,7 @@ class UncertaintyScratch {
 
  private:
   friend class UncertaintyModel;
+  friend MonteCarloSummary run_monte_carlo(const UncertaintyModel&, const MonteCarloOptions&);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
@@ -121,17 +126,24 @@ class UncertaintyModel {
   void evaluate(std::uint64_t replicate, std::span<std::int64_t> iid_h, std::span<std::uint8_t> category,
                 UncertaintyScratch& scratch) const;
 
-  // Standard competition ranks (1224) on the rounded IID within each region type and within
-  // each province (a region ranks among the regions of its province other than the province
-  // itself; a province's own province rank is 0). A region in the lowest category is unranked
-  // (rank 0) and left out of the others' ranks. Arrays of regions() elements.
+  // Standard competition ranks (1224) on the rounded IID within each region type (national)
+  // and within each type and province (as `inovasi rank` ranks them). A region in the lowest
+  // category is unranked (rank 0) and left out of the others' ranks. Arrays of regions()
+  // elements.
   void ranks(std::span<const std::int64_t> iid_h, std::span<const std::uint8_t> category,
              std::span<std::int32_t> national_rank, std::span<std::int32_t> province_rank,
              UncertaintyScratch& scratch) const;
 
  private:
+  friend MonteCarloSummary run_monte_carlo(const UncertaintyModel&, const MonteCarloOptions&);
   std::unique_ptr<detail::UncertaintyData> d_;
 };
+
+// Many evaluations at once (sensitivity designs): row i of `counters` (samples × groups) gives
+// row i of `iid_h` and `category` (samples × regions), on `threads` threads (the same for
+// every thread count).
+void evaluate_many(const UncertaintyModel& model, std::span<const std::uint64_t> counters,
+                   std::span<std::int64_t> iid_h, std::span<std::uint8_t> category, int threads = 1);
 
 // Streaming summary of replicates: exact per-region histograms of the IID in hundredths, of
 // the category and of both ranks. Adding two summaries of disjoint replicate blocks gives the
@@ -156,11 +168,13 @@ struct MonteCarloOptions {
   std::function<void(std::uint64_t done)> progress;  // called on the calling thread
 };
 
-MonteCarloSummary run_monte_carlo(const UncertaintyModel& model, const MonteCarloOptions& options = {});
+// Runs replicates [first, first + count) on `threads` threads and returns their summary: the
+// same for every thread count, and the merge of the summaries of any split into blocks.
+MonteCarloSummary run_monte_carlo(const UncertaintyModel& model, const MonteCarloOptions& options);
 
 // Per-region statistics of a summary. Quantiles are read off the exact histogram: the q-quantile
-// is the value of order statistic ceil(q × R) (at least the first), so at a tie between two
-// values the lower one is taken.
+// of R values is the value of order statistic ceil(q × R) (the first at least), so when q × R
+// is a whole number k the lower of the k-th and (k+1)-th values is taken.
 struct RegionUncertainty {
   double iid_mean = 0;
   std::int64_t iid_q05_h = 0, iid_q50_h = 0, iid_q95_h = 0;
@@ -171,7 +185,8 @@ struct RegionUncertainty {
   std::int32_t province_rank_q50 = 0, province_rank_q05 = 0, province_rank_q95 = 0;
 };
 RegionUncertainty summarise(const MonteCarloSummary& summary, std::size_t region);
-// The value of order statistic ceil(q × total) of a histogram (bins 0 … size-1); -1 when empty.
-std::int64_t histogram_quantile(std::span<const std::uint32_t> histogram, double q);
+// The bin of order statistic ceil(q × total) of a histogram (bins 0 … size-1), q given in parts
+// per million (5 % = 50000) so that the order statistic is computed exactly; -1 when empty.
+std::int64_t histogram_quantile(std::span<const std::uint32_t> histogram, std::uint32_t q_ppm);
 
 }  // namespace inovasi

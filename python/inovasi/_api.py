@@ -292,7 +292,7 @@ class Result:
         return self._score.edition
 
     def to_json(self) -> str:
-        """Compact JSON (iid with exactly two decimals; docs/submission.schema.json has the input side)."""
+        """Compact JSON (docs/schemas/score.schema.json), iid with exactly two decimals."""
         return self._score.to_json()
 
     def to_dict(self) -> dict:

@@ -22,6 +22,7 @@ SCHEMA = 2
 META_KEY = b"inovasi.columns"
 FILES = ("regions.parquet", "innovations.parquet")
 REGION_TYPES = ("province", "kabupaten", "kota")
+REGION_GROUP_ROWS, INNOVATION_GROUP_ROWS = 1024, 65536
 _ANSWER_FIELDS = (("supported_cap", "supported_cap"), ("assessor_cap", "assessor_cap"), ("acceptance", "acceptance"))
 
 
@@ -98,10 +99,13 @@ def write(cols: dict, out: pathlib.Path, extra_meta: dict, replaced_atomically) 
     inv.update(_answer_columns(pa, cols, "sid", "innovation", inv_keys))
     assert len(region_of) == N
     out.mkdir(parents=True, exist_ok=True)
-    for name, table in (("regions.parquet", pa.table(reg).replace_schema_metadata(meta)),
-                        ("innovations.parquet", pa.table(inv).replace_schema_metadata(meta))):
+    # Row groups of bounded size: a reader of a block of regions (inovasi.dask) skips the
+    # others by their statistics on `region` instead of reading the whole file.
+    for name, table, rows in (("regions.parquet", pa.table(reg).replace_schema_metadata(meta), REGION_GROUP_ROWS),
+                              ("innovations.parquet", pa.table(inv).replace_schema_metadata(meta),
+                               INNOVATION_GROUP_ROWS)):
         with replaced_atomically(out / name) as tmp:
-            pq.write_table(table, tmp)
+            pq.write_table(table, tmp, row_group_size=rows)
 
 
 # ------------------------------------------------------------------------------------------
@@ -128,11 +132,13 @@ def _paths(path):
     return out
 
 
-def _read(path):
+def _read(path, regions=None):
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path)
+        # A block of regions [a, b): the row groups outside it are skipped by their statistics.
+        filters = None if regions is None else [("region", ">=", int(regions[0])), ("region", "<", int(regions[1]))]
+        table = pq.read_table(path, filters=filters)
     except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
         raise _error(path, None, f"cannot be read as Parquet ({exc})") from None
     meta = table.schema.metadata or {}
@@ -225,15 +231,28 @@ def _values(table, path, prefix, keys):
                    "basis": pa.concat_arrays(bases).take(take).to_pylist()}
 
 
-def load(path, edition=None) -> dict:
+def region_count(path) -> int:
+    """The regions of a Parquet v2 data set (from the file's metadata: nothing is read)."""
+    import pyarrow.parquet as pq
+
+    reg_path, _ = _paths(path)
+    try:
+        return pq.ParquetFile(reg_path).metadata.num_rows
+    except Exception as exc:
+        raise _error(reg_path, None, f"cannot be read as Parquet ({exc})") from None
+
+
+def load(path, edition=None, regions=None) -> dict:
+    """The policy columns of the data set, or of its regions [a, b) when ``regions`` = (a, b)
+    (a block for one worker: regions and innovations renumbered from 0, checked the same way)."""
     import pyarrow.compute as pc
 
     from . import _api
     from ._text import printable
 
     reg_path, inv_path = _paths(path)
-    reg, reg_info = _read(reg_path)
-    inv, inv_info = _read(inv_path)
+    reg, reg_info = _read(reg_path, regions)
+    inv, inv_info = _read(inv_path, regions)
     name = reg_info.get("edition")
     if inv_info.get("edition") != name:
         raise _error(inv_path, None, f"is under edition {inv_info.get('edition')!r}, regions.parquet under {name!r}")
@@ -243,11 +262,15 @@ def load(path, edition=None) -> dict:
     R, N = reg.num_rows, inv.num_rows
     cols = {"edition": ed, "policy_caps": True}
     region = _column(reg, reg_path, "region", np.int32)
+    first_region = int(regions[0]) if regions is not None else 0
+    region = region - np.int32(first_region)
     if R and not np.array_equal(region, np.arange(R, dtype=np.int32)):
         row = int(np.flatnonzero(region != np.arange(R))[0])
         raise _error(reg_path, "region", f"row {row}: {int(region[row])}, expected the row number {row}")
     start = _column(reg, reg_path, "innovation_start", np.int64)
     end = _column(reg, reg_path, "innovation_end", np.int64)
+    if regions is not None and R:
+        start, end = start - start[0], end - start[0]
     offsets = np.empty(R + 1, dtype=np.int64)
     offsets[0] = 0
     offsets[1:] = end
@@ -259,7 +282,7 @@ def load(path, edition=None) -> dict:
     if R and offsets[-1] != N:
         raise _error(reg_path, "innovation_end", f"row {R - 1}: the last end {int(offsets[-1])} is not the "
                      f"{N} rows of innovations.parquet")
-    region_of = _column(inv, inv_path, "region", np.int32)
+    region_of = _column(inv, inv_path, "region", np.int32) - np.int32(first_region)
     if N and not np.array_equal(region_of, np.repeat(np.arange(R, dtype=np.int32), np.diff(offsets))):
         row = int(np.flatnonzero(region_of != np.repeat(np.arange(R, dtype=np.int32), np.diff(offsets)))[0])
         raise _error(inv_path, "region", f"row {row}: {int(region_of[row])} disagrees with regions.parquet's "

@@ -269,7 +269,7 @@ def competition_ranks(iid_h: np.ndarray, groups: np.ndarray, eligible: np.ndarra
 def rank(df, lowest_category: str = "Tidak Dapat Dinilai", by: str = "type"):
     """Adds ``rank`` (standard competition ranking by IID within each ``by`` group: 1, 2, 2, 4)
     and ``ranked`` (the group's number of ranked regions). Regions in the lowest category are
-    left out of ranks and denominators (methodology §7); duplicate region codes are an error."""
+    left out of ranks and denominators (docs/model.md §7); duplicate region codes are an error."""
     check_unique_codes(df["code"].tolist())
     out = df.copy()
     eligible = out["category"] != lowest_category

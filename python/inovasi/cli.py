@@ -489,6 +489,8 @@ def _parser() -> argparse.ArgumentParser:
     whatif.add_parser(sub)
     from . import synth
     synth.add_parser(sub)
+    from . import uncertainty
+    uncertainty.add_parser(sub)
     return p
 
 

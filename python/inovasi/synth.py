@@ -5,7 +5,7 @@
     from inovasi import synth
     cols = synth.generate(seed=2024)                  # 552 regions, ~31.7k innovations, numpy arrays
     big = synth.generate(innovations=1_000_000)       # 17,403 regions, in memory, ~1 s
-    synth.write_jsonl("national.jsonl")               # the same regions as submissions (docs/submission.schema.json)
+    synth.write_jsonl("national.jsonl")               # the same regions as submissions (docs/schemas/)
     synth.write_parquet("national-parquet")           # Parquet v2: regions.parquet + innovations.parquet
     path = synth.national_dataset()                   # the bundled dataset, verified by checksum
 

@@ -61,6 +61,11 @@ void check_probability(std::uint32_t p_q16) {
       for (std::size_t i = 0; i < n; ++i)                                                           \
         o[i] = bernoulli_of_bits(bits_of_stream(mix64(s ^ k[i].value), c), p[i]);                   \
     }                                                                                               \
+    ATTR static void bernoulli_streams(const std::uint64_t* b, std::uint64_t c, const std::uint32_t* p, \
+                                       std::uint8_t* o, std::size_t n) {                            \
+      const std::uint64_t cg = c * kCounterGamma;                                                   \
+      for (std::size_t i = 0; i < n; ++i) o[i] = bernoulli_of_bits(bits_of_product(b[i], cg), p[i]); \
+    }                                                                                               \
   };
 INOVASI_RANDOM_ISA(Baseline, , to_unit)
 #ifdef INOVASI_RANDOM_X86
@@ -138,6 +143,18 @@ void fill_bernoulli_keys(std::uint64_t seed, std::span<const Key> keys, std::uin
   check_sizes(keys.size(), p_q16.size(), "fill_bernoulli_keys (probabilities)");
   for (std::uint32_t p : p_q16) check_probability(p);
   INOVASI_DISPATCH(bernoulli_keys, seed_word(seed), keys.data(), counter, p_q16.data(), out.data(), out.size());
+}
+
+void fill_bernoulli_streams(std::span<const std::uint64_t> stream_words, std::uint64_t counter,
+                            std::span<const std::uint32_t> p_q16, std::span<std::uint8_t> out) {
+  check_sizes(stream_words.size(), out.size(), "fill_bernoulli_streams");
+  check_sizes(stream_words.size(), p_q16.size(), "fill_bernoulli_streams (probabilities)");
+  for (std::uint32_t p : p_q16) check_probability(p);
+  INOVASI_DISPATCH(bernoulli_streams, stream_words.data(), counter, p_q16.data(), out.data(), out.size());
+}
+void detail::fill_bernoulli_streams_unchecked(const std::uint64_t* stream_words, std::uint64_t counter,
+                                              const std::uint32_t* p_q16, std::uint8_t* out, std::size_t n) noexcept {
+  INOVASI_DISPATCH(bernoulli_streams, stream_words, counter, p_q16, out, n);
 }
 
 }  // namespace inovasi::random

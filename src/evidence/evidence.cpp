@@ -1,4 +1,4 @@
-// Pre-validation: an answer's evidence items against its row's rules (methodology §6, §6.1).
+// Pre-validation: an answer's evidence items against its row's rules (docs/model.md §6, §6.1).
 // The edition is validated at load and the submission at parse, so nothing here throws: every
 // shortcoming of a document is a finding.
 #include "inovasi/evidence.hpp"
@@ -271,7 +271,7 @@ class Checker {
   }
 };
 
-// The assessor cap (methodology §6): any accepted item lets the claim stand, capped by the
+// The assessor cap (docs/model.md §6): any accepted item lets the claim stand, capped by the
 // highest supported_level given on an accepted item; verdicts that all reject give level_min;
 // no verdict at all leaves the answer to the supported cap.
 void set_assessor_cap(const Edition& ed, const Answer& a, AnswerCheck& out) {
@@ -404,7 +404,7 @@ Verdicts read_verdicts(const Answer& a, const Edition& ed) {
     v.any = true;
     if (x == Verdict::accepted) {
       v.any_accepted = true;
-      // The cap is the highest level any accepted item supports (methodology §6; see
+      // The cap is the highest level any accepted item supports (docs/model.md §6; see
       // docs/evidence.md for the "lowest" reading the spec also contains).
       if (it.supported_level) {
         v.cap = v.any_cap ? std::max(v.cap, *it.supported_level) : *it.supported_level;

@@ -1,4 +1,4 @@
-// Score → compact JSON (docs/submission.schema.json) through the one JSON writer (io/json_text.hpp). Numbers
+// Score → compact JSON (docs/schemas/score.schema.json) through the one JSON writer (io/json_text.hpp). Numbers
 // that must print with two decimals are the text of hundredths_text, never a double's.
 #include <map>
 

@@ -1,5 +1,5 @@
 #pragma once
-// Internal: the one set of rules that turns a parsed JSON record into a Submission (docs/submission.schema.json).
+// Internal: the one set of rules that turns a parsed JSON record into a Submission (docs/schemas/submission.schema.json).
 // A template over the tree it reads (JNode for parse_submission and the record readers, FNode
 // for the columns reader), so the fast columns path validates with exactly these rules. In
 // lean mode (the columns reader) the rules are the same, but only what columns hold is kept:

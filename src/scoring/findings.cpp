@@ -32,7 +32,7 @@ void add(AnswerCheck& chk, Finding f) {
   chk.findings.push_back(std::move(f));
 }
 
-// "mandatory": an unmet mandatory row (methodology §6); first among the answer's findings.
+// "mandatory": an unmet mandatory row (docs/model.md §6); first among the answer's findings.
 void add_mandatory(AnswerCheck& chk, const Row& row, const std::string& innovation, const Answer& a) {
   chk.has_error = true;
   chk.findings.insert(chk.findings.begin(),

@@ -1,5 +1,5 @@
 #pragma once
-// Internal: the rules layer, the one place for every rule of a region's arithmetic (methodology
+// Internal: the rules layer, the one place for every rule of a region's arithmetic (docs/model.md
 // §3). score() and the batch kernel both call these functions (the kernel reads the per-standing
 // table they fill, once per edition), so the single-region and batch paths cannot drift apart.
 // A fast path may lay the data out differently; it never restates a rule. Inputs are integer
@@ -62,7 +62,7 @@ inline StandingTable standing_table(const Edition& ed) {
   return t;
 }
 
-// The mandatory rule (methodology §6): a mandatory row is unmet when its claimed level is 0 (an
+// The mandatory rule (docs/model.md §6): a mandatory row is unmet when its claimed level is 0 (an
 // answer not given reads as 0); under `zero_innovation` an unmet row zeroes the innovation's
 // points, otherwise it is a finding only.
 inline bool mandatory_unmet(const Row& row, int claimed_level) { return row.mandatory && claimed_level == 0; }
@@ -73,7 +73,7 @@ inline bool mandatory_zeroes(const Edition& ed, bool any_unmet) {
   return any_unmet && ed.mandatory_rule == MandatoryRule::zero_innovation;
 }
 
-// The level an answer keeps under a policy (methodology §6), from the claim and the two caps
+// The level an answer keeps under a policy (docs/model.md §6), from the claim and the two caps
 // pre-validation derives from its evidence independently of the claim (evidence.hpp,
 // AnswerCheck): policies only ever lower a claim. `strict` keeps a claim its evidence fully
 // supports and gives level_min otherwise (an error-severity finding on a checked answer means
@@ -100,8 +100,9 @@ inline int validated_level(Policy policy, int claimed, int supported_cap, int as
                    ed.level_min);
 }
 
-// An answer's points, hundredths.
-inline std::int64_t points_h(std::int64_t weight_h, int level) { return weight_h * level; }
+// An answer's points, hundredths. Linear in the level: the points of many answers of one row
+// are the points of their level sum (Monte Carlo accumulates sums, not answers).
+inline std::int64_t points_h(std::int64_t weight_h, std::int64_t level) { return weight_h * level; }
 
 // The count gate: open when enough of its affairs are covered (no gate: always open).
 inline bool gate_open(int covered_count, const CountGate& gate) { return covered_count >= gate.min_covered; }

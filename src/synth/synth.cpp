@@ -105,7 +105,7 @@ constexpr std::int32_t q12(double v) { return static_cast<std::int32_t>(v * 4096
 constexpr std::uint32_t q16(double p) { return static_cast<std::uint32_t>(p * 65536.0 + 0.5); }
 
 // ---------------------------------------------------------------------------------------------
-// The "national" profile. Targets and sources (methodology §9); [U] marks our assumptions.
+// The "national" profile. Targets and sources (docs/model.md §9); [U] marks our assumptions.
 
 struct Profile {
   // §9, 2024: 529 of the 552 regions reported 31,719 innovations (submitted, rejected

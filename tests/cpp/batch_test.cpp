@@ -1,5 +1,5 @@
 // Columnar batch scoring (batch.hpp): the same numbers as score() for every region, edition,
-// policy and thread count; the worked examples of methodology §8; clear errors on bad columns.
+// policy and thread count; the worked examples of docs/model.md §8; clear errors on bad columns.
 #include "inovasi/batch.hpp"
 
 #include <gtest/gtest.h>

@@ -120,7 +120,7 @@ TEST(ShippedEditions, CategoryBands) {
 }
 
 TEST(ShippedEditions, CategoryOfPublishedValues) {
-  // methodology §4: 2022–24 60.01–100 / 35.00–60.00 / 0.01–34.99 / 0
+  // docs/model.md §4: 2022–24 60.01–100 / 35.00–60.00 / 0.01–34.99 / 0
   auto e23 = builtin_edition("iid-2023");
   EXPECT_EQ(e23->category_of_hundredths(10000), "Sangat Inovatif");
   EXPECT_EQ(e23->category_of_hundredths(6001), "Sangat Inovatif");
@@ -368,7 +368,7 @@ TEST(MalformedEdition, OtherwiseNotBelowTheLowestThreshold) {
 TEST(MalformedEdition, MissingProvenanceNote) {
   auto e = edition_error(test::replace_after(
       t2023(), "\"provenance\": {",
-      ",\n          \"note\": \"methodology §2.1 weight column (2026 guide); the same skeleton and weights are "
+      ",\n          \"note\": \"docs/model.md §2.1 weight column (2026 guide); the same skeleton and weights are "
       "assumed for 2023 [U]\"",
       ""));
   EXPECT_EQ(e.pointer(), "/rows/0/provenance/weight");
@@ -378,7 +378,7 @@ TEST(MalformedEdition, MissingProvenanceNote) {
 TEST(MalformedEdition, EmptyProvenanceNote) {
   auto e = edition_error(test::replace_after(
       t2023(), "\"provenance\": {",
-      "\"note\": \"methodology §2.1 weight column (2026 guide); the same skeleton and weights are assumed for 2023 [U]\"",
+      "\"note\": \"docs/model.md §2.1 weight column (2026 guide); the same skeleton and weights are assumed for 2023 [U]\"",
       "\"note\": \"\""));
   EXPECT_EQ(e.pointer(), "/rows/0/provenance/weight/note");
 }
@@ -386,7 +386,7 @@ TEST(MalformedEdition, EmptyProvenanceNote) {
 TEST(MalformedEdition, MissingProvenanceForAParameter) {
   auto e = edition_error(test::replace_after(
       t2023(), "\"provenance\": {",
-      "\"mandatory\": {\n          \"mark\": \"U\",\n          \"note\": \"methodology §2.1 Mandatory column (2026 "
+      "\"mandatory\": {\n          \"mark\": \"U\",\n          \"note\": \"docs/model.md §2.1 Mandatory column (2026 "
       "guide), reused for 2023 [U]\"\n        },\n",
       ""));
   EXPECT_EQ(e.pointer(), "/rows/0/provenance");

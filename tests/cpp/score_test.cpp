@@ -13,7 +13,7 @@ using test::Inv;
 
 namespace {
 
-// Every number below is computed by hand from methodology §3 (weights: SPD Σ 21, SID Σ 37,
+// Every number below is computed by hand from docs/model.md §3 (weights: SPD Σ 21, SID Σ 37,
 // count 0.38 × min(n, 200), max total 250), never read back from the library.
 struct Expected {
   std::int64_t government_h;
@@ -63,7 +63,7 @@ std::string nothing_reported(const std::string& ed) {
   return "{\"edition\":\"" + ed + "\",\"region\":{\"code\":\"64.03\",\"type\":\"kabupaten\"}}";
 }
 
-// SPD rows worth exactly 10 points with the methodology §2.1 weights:
+// SPD rows worth exactly 10 points with the docs/model.md §2.1 weights:
 // 6 (1.5 × 2) + 7 (1.5 × 2) + 5a (0.75 × 2) + 5b (0.75 × 2) + 14 (1 × 1) = 3 + 3 + 1.5 + 1.5 + 1.
 const char* kTenPointsGov =
     R"({"6":{"level":2},"7":{"level":2},"5a":{"level":2},"5b":{"level":2},"14":{"level":1}})";

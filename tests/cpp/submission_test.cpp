@@ -450,7 +450,7 @@ TEST(Submission, EditionFromOptions) {
   EXPECT_EQ(c.edition->name, "iid-2024");
 }
 
-// --- Raw value → level on every band edge (methodology §2.1 / §2.2, written by hand) -------------
+// --- Raw value → level on every band edge (docs/model.md §2.1 / §2.2, written by hand) -------------
 
 namespace {
 

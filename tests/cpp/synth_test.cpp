@@ -1,5 +1,5 @@
 // The synthetic generator (docs/synth.md): determinism, golden checksums, calibration to the
-// published figures of methodology §9, evidence that the validation policies see, and scale.
+// published figures of docs/model.md §9, evidence that the validation policies see, and scale.
 #include "inovasi/synth.hpp"
 
 #include <gtest/gtest.h>
@@ -149,7 +149,7 @@ TEST(Synth, NationalLayout) {
   EXPECT_EQ(papua, (std::set<std::string>{"papua", "perbatasan", "tertinggal"}));
 }
 
-// The calibration targets of issue 5 against methodology §9, scored under iid-2023 with the
+// The calibration targets of issue 5 against docs/model.md §9, scored under iid-2023 with the
 // self-assessed policy, shares over the regions that report.
 TEST(Synth, CalibratedToPublishedFigures) {
   const auto& n = national();

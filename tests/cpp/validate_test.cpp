@@ -18,7 +18,7 @@ using namespace inovasi;
 
 namespace {
 
-// A Submission as the JSON the readers take (docs/submission.schema.json): the reference for
+// A Submission as the JSON the readers take (docs/schemas/submission.schema.json): the reference for
 // "the same submission written as JSON". Written here, apart from the library, with every
 // string escaped.
 struct ToJson {

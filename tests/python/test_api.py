@@ -1,4 +1,4 @@
-"""The Python API: inputs, editions, errors, results, and the worked examples of methodology §8."""
+"""The Python API: inputs, editions, errors, results, and the worked examples of docs/model.md §8."""
 
 from __future__ import annotations
 
@@ -170,7 +170,7 @@ def test_edition_provenance_marks():
             for k in ("weight", "levels", "mandatory"):
                 assert r["provenance"][k]["mark"] in ("C", "P", "U")
                 assert r["provenance"][k]["note"]
-    # methodology §3/§5: d_min is confirmed for 2023, probable for 2026, uncertain for 2024–25
+    # docs/model.md §3/§5: d_min is confirmed for 2023, probable for 2026, uncertain for 2024–25
     assert inovasi.edition("iid-2023").provenance["divisor_minimum"]["mark"] == "C"
     assert inovasi.edition("iid-2024").provenance["divisor_minimum"]["mark"] == "U"
     assert inovasi.edition("iid-2025").provenance["divisor_minimum"]["mark"] == "U"
@@ -347,7 +347,7 @@ def test_result_json_prints_iid_with_two_decimals():
 
 
 # --------------------------------------------------------------------------------------------
-# Worked examples of methodology §8, built from each edition's rows.
+# Worked examples of docs/model.md §8, built from each edition's rows.
 
 def rows_of(edition):
     rows = inovasi.edition(edition).rows
@@ -468,7 +468,7 @@ def test_worked_example_E(edition):
 
 
 def test_rejected_only_region_is_kurang_inovatif():
-    # methodology §3: only rejected innovations still earn count points → Kurang Inovatif.
+    # docs/model.md §3: only rejected innovations still earn count points → Kurang Inovatif.
     d = inovasi.score(build("iid-2023", 0, [("rejected", 3)] * 2)).to_dict()
     assert d["count_points"] == 0.76 and d["iid"] == 0.30  # 0.76 / 250 × 100 = 0.304
     assert d["category"] == "Kurang Inovatif"
@@ -515,7 +515,7 @@ def test_score_many_edition_override():
 
 
 # --------------------------------------------------------------------------------------------
-# Band edges and the rule that decided (methodology §3)
+# Band edges and the rule that decided (docs/model.md §3)
 
 def test_category_reading_decides_at_60_004():
     # iid-2023, n = 27 (divisor 27): SPD 63 − 3 × 0.75 = 60.75 (5a, 5b, 10a at level 2);
@@ -591,7 +591,7 @@ def test_count_points_cap_at_200():
 
 
 def test_applied_date_outside_the_2026_window_still_counts():
-    # the eligibility window ships disabled (methodology §6.1)
+    # the eligibility window ships disabled (docs/model.md §6.1)
     d = inovasi.score(one("iid-2026", applied_date="2019-01-01")).to_dict()
     assert d["innovations_counted"] == 1
 

@@ -92,7 +92,7 @@ def arrays(edition="iid-2023"):
 
 
 def test_hand_computed_arrays():
-    # Worked example A (methodology §8) written directly as arrays: SPD all 2; 11 innovations
+    # Worked example A (docs/model.md §8) written directly as arrays: SPD all 2; 11 innovations
     # all 2 and one rejected (claims 3 everywhere, scores 0). Plus an empty region (example C).
     ed = inovasi.edition("iid-2023")
     G = sum(not r["per_innovation"] for r in ed.rows)

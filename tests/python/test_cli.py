@@ -30,7 +30,7 @@ def keys(edition, per_innovation):
 
 
 def example_B(edition="iid-2023", code="35.78"):
-    """Worked example B (methodology §8): SPD all 3; 8 innovations, every SID level 3."""
+    """Worked example B (docs/model.md §8): SPD all 3; 8 innovations, every SID level 3."""
     return {
         "edition": edition,
         "region": {"code": code, "name": "Kota Contoh", "type": "kota"},

@@ -1,8 +1,8 @@
 """The bundled example submissions (examples/*.json), scored three ways:
 
 1. a literal table of hand-computed results (EXPECTED below),
-2. an independent re-computation in this file from the published formula (methodology §3),
-   with the weights and raw-value bands typed in from methodology §2 (never read from the
+2. an independent re-computation in this file from the published formula (docs/model.md §3),
+   with the weights and raw-value bands typed in from docs/model.md §2 (never read from the
    edition files) and exact fractions,
 3. the library, through the Python API and through the command line.
 """
@@ -24,12 +24,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
 # file: (iid, category, government_points, count_points, innovations_counted, divisor,
-#        Σ innovation points) — worked out by hand from methodology §3 (see the notes below).
+#        Σ innovation points) — worked out by hand from docs/model.md §3 (see the notes below).
 EXPECTED = {
     # SPD 57.75; 22 submitted (Σ 2302) + 1 rejected (0) + 1 draft (not counted): n = 23,
     # divisor 23, count 0.38 × 23 = 8.74; total 57.75 + 2302/23 + 8.74 = 166.5769…; IID 66.63.
     "kota-surabaya-2023.json": ("66.63", "Sangat Inovatif", "57.75", "8.74", 23, 23, 2302),
-    # Worked example A (methodology §8): SPD 42; 11 × 74 = 814; 1 rejected; divisor 12; count 4.56.
+    # Worked example A (docs/model.md §8): SPD 42; 11 × 74 = 814; 1 rejected; divisor 12; count 4.56.
     "kabupaten-berau-2023.json": ("45.76", "Inovatif", "42", "4.56", 12, 12, 814),
     # SPD 42.5; 12 submitted Σ 667; 1 draft; divisor 12; count 4.56; total 102.6433…; IID 41.06.
     "kabupaten-banyuwangi-2024.json": ("41.06", "Inovatif", "42.5", "4.56", 12, 12, 667),
@@ -55,14 +55,14 @@ EXPECTED = {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Independent model of the published formula (methodology §2–§4), typed in by hand.
+# Independent model of the published formula (docs/model.md §2–§4), typed in by hand.
 
 WEIGHTS = {
-    # SPD (methodology §2.1)
+    # SPD (docs/model.md §2.1)
     "1": F(1), "2a": F(1), "2b": F(1), "3": F(1), "4": F(1), "5a": F(3, 4), "5b": F(3, 4),
     "6": F(3, 2), "7": F(3, 2), "8": F(3, 2), "9": F(1), "10a": F(3, 4), "10b": F(3, 4),
     "11a": F(3, 4), "11b": F(3, 4), "12": F(2), "13a": F(1), "13b": F(1), "14": F(1), "15": F(1),
-    # SID (methodology §2.2)
+    # SID (docs/model.md §2.2)
     "16": F(3), "17": F(2), "18": F(2), "19": F(2), "20": F(1), "21": F(2), "22": F(1), "23": F(1),
     "24": F(1), "25": F(1), "26": F(1), "27": F(1), "28": F(2), "29": F(1), "30": F(2), "31": F(3),
     "32": F(2), "33": F(3), "34": F(2), "35": F(4),
@@ -74,7 +74,7 @@ BASIC_AFFAIRS = {"pendidikan", "kesehatan", "pekerjaan umum dan penataan ruang",
                  "perumahan rakyat dan kawasan permukiman",
                  "ketenteraman, ketertiban umum dan pelindungan masyarakat", "sosial"}
 D_MIN = {"iid-2023": 10, "iid-2024": 10, "iid-2025": 10, "iid-2026": 12}
-# Category bands on the rounded IID in hundredths (methodology §4): (SI above, I from, strict?)
+# Category bands on the rounded IID in hundredths (docs/model.md §4): (SI above, I from, strict?)
 BANDS = {"iid-2023": (6000, 3500, False), "iid-2024": (6000, 3500, False),
          "iid-2025": (6500, 4000, True), "iid-2026": (6500, 4000, True)}
 
@@ -86,7 +86,7 @@ def test_weights_typed_in_match_the_published_totals():
 
 
 def band(direction, thresholds, otherwise, integer=False):
-    """thresholds: (level, value, inclusive) from the top level down (methodology §2.1)."""
+    """thresholds: (level, value, inclusive) from the top level down (docs/model.md §2.1)."""
     def level(v):
         v = F(v)
         if integer:
@@ -345,7 +345,7 @@ def test_raw_values_on_innovation_rows_sleman_2024():
 def test_raw_spd_values_tangerang_2026():
     d = inovasi.score(EXAMPLES / "kota-tangerang-2026.json").to_dict()
     got = {row["row"]: row["level"] for row in d["indicators"]}
-    # Hand-derived from the 2026 thresholds (methodology §2.1).
+    # Hand-derived from the 2026 thresholds (docs/model.md §2.1).
     assert got == {
         "1": 3, "2a": 3, "2b": 3, "3": 3,  # 3 years; 4 components (> 3); 9.5 ≥ 8.17
         "4": 3,                           # 5.23 ≥ 5.23
