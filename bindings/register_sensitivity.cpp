@@ -8,6 +8,7 @@
 
 #include "common.hpp"
 #include "inovasi/sensitivity.hpp"
+#include "inovasi/uncertainty.hpp"
 
 namespace {
 
@@ -89,4 +90,67 @@ void register_sensitivity(py::module_& m) {
         return PyEdition{inovasi::reweighted(*edition_arg(e), weight_h)};
       },
       py::arg("edition"), py::arg("weight_h"));
+  m.def(
+      "sensitivity_run",
+      [](const inovasi::UncertaintyModel& mdl, const std::string& kind, std::size_t region, std::size_t samples,
+         int threads, std::size_t resamples, double confidence, const py::object& progress) {
+        using K = inovasi::SensitivityOutput::Kind;
+        inovasi::SensitivityOutput out;
+        out.region = region;
+        if (kind == "iid") out.kind = K::iid;
+        else if (kind == "national_rank") out.kind = K::national_rank;
+        else if (kind == "province_rank") out.kind = K::province_rank;
+        else if (kind == "rank_shift") out.kind = K::rank_shift;
+        else throw py::value_error("output kind must be iid, national_rank, province_rank or rank_shift, not " + kind);
+        inovasi::SensitivityOptions o;
+        o.samples = samples;
+        o.threads = capped_threads(threads);
+        o.bootstrap.resamples = resamples;
+        o.bootstrap.confidence = confidence;
+        o.poll = [] { check_signals_without_gil(); };
+        if (!progress.is_none())
+          o.progress = [&progress](std::uint64_t done) {
+            py::gil_scoped_acquire gil;
+            progress(done);
+          };
+        inovasi::SensitivityStudy st;
+        {
+          py::gil_scoped_release release;
+          st = inovasi::run_sensitivity(mdl, out, o);
+        }
+        const auto total = static_cast<py::ssize_t>(st.outputs.size());
+        py::dict d = indices_dict(std::move(st.indices));
+        d["groups"] = st.groups;
+        d["outputs"] = owned(std::move(st.outputs), {total});
+        return d;
+      },
+      py::arg("model"), py::arg("kind"), py::arg("region") = 0, py::arg("samples") = 256, py::arg("threads") = 1,
+      py::arg("resamples") = 1000, py::arg("confidence") = 0.95, py::arg("progress") = py::none());
+  m.def(
+      "leave_one_row_out",
+      [](const inovasi::UncertaintyModel& mdl, int threads, const py::object& progress) {
+        std::vector<inovasi::RowImpact> rows;
+        {
+          py::gil_scoped_release release;
+          rows = inovasi::leave_one_row_out(mdl, capped_threads(threads), [&progress](std::size_t done) {
+            check_signals_without_gil();
+            if (!progress.is_none()) {
+              py::gil_scoped_acquire gil;
+              progress(done);
+            }
+          });
+        }
+        py::list out;
+        for (const auto& r : rows) {
+          py::dict d;
+          d["row"] = r.row_key;
+          d["mean_abs_rank_shift"] = r.mean_abs_rank_shift;
+          d["max_abs_rank_shift"] = r.max_abs_rank_shift;
+          d["regions_moved"] = r.regions_moved;
+          d["mean_iid_change"] = r.mean_iid_change;
+          out.append(d);
+        }
+        return out;
+      },
+      py::arg("model"), py::arg("threads") = 1, py::arg("progress") = py::none());
 }

@@ -16,6 +16,7 @@
 // the bootstrap as one matrix product) is Eigen, inside the library.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -83,5 +84,64 @@ SobolIndices sobol_indices(std::span<const double> ya, std::span<const double> y
                            const SobolOptions& options = {});
 // The same from all n(d + 2) outputs in saltelli_counters' (SALib's) order.
 SobolIndices sobol_indices(std::span<const double> y, std::size_t d, const SobolOptions& options = {});
+
+}  // namespace inovasi
+
+// --- Studies of the IID model (UncertaintyModel, inovasi/uncertainty.hpp) ---------------------
+
+namespace inovasi {
+
+class UncertaintyModel;
+
+// The output a study explains.
+struct SensitivityOutput {
+  enum class Kind : std::uint8_t {
+    iid,            // one region's rounded IID, in points
+    national_rank,  // one region's rank among the regions of its type
+    province_rank,  // one region's rank within its province (not for a province itself)
+    rank_shift,     // mean |national rank − nominal national rank| over the regions ranked nominally
+  } kind = Kind::iid;
+  std::size_t region = 0;  // index into the model's regions (not for rank_shift)
+};
+// A region that falls to the lowest category in an evaluation is unranked; a rank output then
+// counts it one below the last ranked region of its peers (its type nationally, its province's
+// kabupaten and kota), so unranking weighs like falling to the bottom.
+
+struct SensitivityOptions {
+  std::size_t samples = 256;  // N, a power of two: N(D + 2) model evaluations
+  int threads = 1;            // <= 0: one per hardware thread; the result does not depend on it
+  SobolOptions bootstrap;     // its seed: the model's (spec().seed), whatever is set here
+  std::function<void()> poll;                         // between blocks, calling thread; may throw to stop
+  std::function<void(std::uint64_t done)> progress;  // evaluations done, calling thread
+};
+
+struct SensitivityStudy {
+  std::vector<std::string> groups;  // the model's input groups, one index each
+  SobolIndices indices;
+  std::vector<double> outputs;      // all N(D + 2), in saltelli_counters' order
+};
+
+// The nominal scores' ranks (the columns scored under the spec's policy, nothing drawn):
+// national and province ranks as UncertaintyModel::ranks gives them.
+void nominal_ranks(const UncertaintyModel& model, std::span<std::int32_t> national_rank,
+                   std::span<std::int32_t> province_rank, int threads = 1);
+
+// Evaluates the model on the Saltelli design (each group's counter: 2j in A, 2j + 1 in B, of the
+// spec's seed), reads the output off each evaluation and estimates the indices.
+SensitivityStudy run_sensitivity(const UncertaintyModel& model, const SensitivityOutput& output,
+                                 const SensitivityOptions& options = {});
+
+// Leave one row out: row k's weight set to 0 (the maximum total recomputed, reweighted()), every
+// region rescored under the spec's policy from the model's first edition columns, nothing drawn,
+// and the national ranks compared with the nominal ones.
+struct RowImpact {
+  std::string row_key;
+  double mean_abs_rank_shift = 0;  // over the regions ranked nominally
+  std::int32_t max_abs_rank_shift = 0;
+  std::size_t regions_moved = 0;   // whose rank changed
+  double mean_iid_change = 0;      // points
+};
+std::vector<RowImpact> leave_one_row_out(const UncertaintyModel& model, int threads = 1,
+                                         const std::function<void(std::size_t rows_done)>& progress = {});
 
 }  // namespace inovasi

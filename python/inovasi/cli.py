@@ -491,6 +491,8 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_parser(sub)
     from . import uncertainty
     uncertainty.add_parser(sub)
+    from . import sensitivity
+    sensitivity.add_parser(sub)
     return p
 
 

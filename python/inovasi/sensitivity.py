@@ -16,8 +16,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import numpy as np
-
+# numpy is imported where the estimators run, not when the CLI registers this subcommand.
 from . import _core
 
 __all__ = ["COLUMNS", "counters", "design", "frame", "indices", "indices_of"]
@@ -44,6 +43,8 @@ def indices_of(ya, yb, yab, resamples: int = 1000, confidence: float = 0.95, see
     """The indices from yA (n), yB (n) and yAB (n × d, column i = A_B^(i)) as a dict of numpy
     arrays: ``S1``, ``ST``, their bootstrap standard errors ``S1_se``, ``ST_se`` and percentile
     intervals ``S1_lo`` … ``ST_hi``, plus ``n``, ``d``, ``mean`` (the centre), ``variance`` (V)."""
+    import numpy as np
+
     ya = np.asarray(ya, dtype=np.float64)
     yab = np.asarray(yab, dtype=np.float64)
     if yab.ndim == 1:
@@ -53,6 +54,8 @@ def indices_of(ya, yb, yab, resamples: int = 1000, confidence: float = 0.95, see
 
 
 def _split(y, d: int) -> tuple:
+    import numpy as np
+
     y = np.asarray(y, dtype=np.float64).ravel()
     if d < 1 or y.size % (d + 2):
         raise ValueError(f"{y.size} outputs are not N(D + 2) for D = {d}")
@@ -84,86 +87,170 @@ def indices(y, groups: Sequence[str], resamples: int = 1000, confidence: float =
 
 
 
-# --- Leave one row out --------------------------------------------------------------------------
+# --- Studies of the IID model -------------------------------------------------------------------
 
-def _policy_columns(source, edition, threads: int) -> dict:
-    """Policy columns (schema v2: every policy and the acceptances from one read) of a path, a
-    list of paths, a Parquet v2 data set, or a columns dict as given; None: the bundled
-    national dataset."""
-    from . import batch
-
-    if isinstance(source, dict):
-        return source
-    if source is None:
-        from . import synth
-        source = str(synth.national_dataset())
-    if isinstance(source, (list, tuple)):
-        files = [str(s) for s in source]
-        if len(files) == 1 and batch._is_parquet(files[0]):
-            return batch.load_parquet(files[0], edition=edition)
-        return batch.columns(files, edition=edition, threads=threads, evidence=True)
-    if batch._is_parquet(source):
-        return batch.load_parquet(source, edition=edition)
-    return batch.columns(str(source), edition=edition, threads=threads, evidence=True)
+OUTPUTS = ("region:CODE", "rank:CODE", "province-rank:CODE", "rank-shift")
+"""The outputs a study can explain: one region's IID, its national rank (by type), its rank
+within its province, or the mean absolute national rank shift against the nominal ranks."""
 
 
-def national_ranks(cols: dict, result: dict):
-    """National ranks by type (batch.competition_ranks: 1, 2, 2, 4; the lowest category
-    unranked, 0) and, per region, the number of ranked regions of its type."""
-    from . import batch
+def _model(files_or_model, uncertainty, edition, seed, threads):
+    from . import _core, uncertainty as unc
 
-    lowest = len(batch.category_labels(cols["edition"])) - 1
-    types = np.asarray(cols["types"])
-    eligible = np.asarray(result["category"]) != lowest
-    rank = batch.competition_ranks(result["iid_h"], types, eligible)
-    counts = np.bincount(types[eligible], minlength=len(batch.REGION_TYPES))
-    return rank, counts[types]
+    if isinstance(files_or_model, _core.UncertaintyModel):
+        return files_or_model
+    return unc.model(files_or_model, uncertainty, edition, None, seed, threads)
 
 
-def rank_shift(rank, of_type, nominal_rank) -> np.ndarray:
-    """|rank − nominal rank| of every region ranked nominally; a region that falls to the
-    lowest category (unranked) counts as one below the last ranked region of its type."""
-    rank = np.where(rank > 0, rank, of_type + 1)
-    ranked = nominal_rank > 0
-    return np.abs(rank[ranked] - nominal_rank[ranked])
+def parse_output(output: str, codes: Sequence[str]) -> tuple:
+    """``(kind, region index)`` of an output spec (:data:`OUTPUTS`); ValueError naming it."""
+    if output == "rank-shift":
+        return "rank_shift", 0
+    kinds = {"region": "iid", "rank": "national_rank", "province-rank": "province_rank"}
+    head, sep, code = output.partition(":")
+    if not sep or head not in kinds or not code:
+        raise ValueError(f"output {output!r}: one of {', '.join(OUTPUTS)}")
+    try:
+        return kinds[head], list(codes).index(code)
+    except ValueError:
+        raise ValueError(f"output {output!r}: no region {code!r} in the inputs") from None
 
 
-def leave_one_out(source=None, edition=None, policy: str = "self_assessed", threads: int = 0,
-                  rows: Sequence[str] | None = None, on_row=None):
+def provenance(mdl, **extra) -> dict:
+    from . import __version__
+
+    ed = mdl.editions[0]
+    return {"inovasi": __version__, "edition": ed.name, "edition_sha256": ed.sha256,
+            "editions": [e.name for e in mdl.editions], "policy": mdl.policy, "seed": int(mdl.seed), **extra}
+
+
+def run(files_or_model, uncertainty=None, output: str = "rank-shift", samples: int = 256, seed: int | None = None,
+        threads: int = 1, resamples: int = 1000, confidence: float = 0.95, edition=None,
+        progress: bool | None = None):
+    """Sobol' indices of ``output`` (:data:`OUTPUTS`) for every input group of the uncertainty
+    model (``evidence:<row>``, ``weights``, ``divisor_minimum``, ``edition``: what the
+    uncertainty file varies), from ``samples`` (N, a power of two) × (groups + 2) evaluations of
+    the model over all regions. Returns the indices DataFrame (:data:`COLUMNS`) with attrs
+    ``provenance`` (version, edition, its sha256, policy, seed) and ``N``, ``output``,
+    ``resamples``, ``confidence``, ``variance``. ``progress``: a bar (None: on a terminal only);
+    Ctrl-C stops the run cleanly (KeyboardInterrupt)."""
+    from ._progress import bar
+
+    mdl = _model(files_or_model, uncertainty, edition, seed, threads)
+    kind, region = parse_output(output, mdl.region_table()["codes"])
+    groups = list(mdl.groups)
+    with bar(int(samples) * (len(groups) + 2), "evaluations", enabled=progress) as update:
+        res = _core.sensitivity_run(mdl, kind, region, int(samples), int(threads), int(resamples),
+                                    float(confidence), update)
+    df = frame(res, res["groups"], output=output,
+               provenance=provenance(mdl, N=int(samples), output=output))
+    df.attrs["seed"] = int(mdl.seed)
+    df.attrs["outputs"] = res["outputs"]
+    return df
+
+
+def leave_one_out(files_or_model, uncertainty=None, edition=None, threads: int = 1,
+                  progress: bool | None = None):
     """Impact of each row on the national ranking (by type): the row dropped — its weight 0,
     the maximum total recomputed from the remaining weights so the IID stays on 0–100 — and every
-    region rescored under ``policy``. One DataFrame row per edition row: ``row``, ``aspect``,
-    ``weight``, ``mean_abs_rank_shift`` (over the regions ranked nominally), ``max_abs_rank_shift``,
-    ``regions_moved`` (rank changed), ``mean_iid_change`` (mean IID difference, points). attrs:
-    provenance (version, edition, edition_sha256, policy, regions). ``on_row(k)`` is called
-    after each row (progress; it may raise to stop)."""
+    region rescored under the uncertainty file's policy, nothing drawn. One DataFrame row per
+    edition row: ``row``, ``mean_abs_rank_shift`` (over the regions ranked nominally; a region
+    that becomes unranked counts one below the last of its type), ``max_abs_rank_shift``,
+    ``regions_moved`` (rank changed), ``mean_iid_change`` (points). attrs: ``provenance``."""
     import pandas as pd
 
-    from . import __version__, batch
+    from ._progress import bar
 
-    cols = _policy_columns(source, edition, threads)
-    ed = cols["edition"]
-    nominal = batch.score_columns(cols, threads=threads, policy=policy)
-    nominal_rank, _ = national_ranks(cols, nominal)
-    keys = [r["key"] for r in ed.rows] if rows is None else list(rows)
-    info = {r["key"]: r for r in ed.rows}
-    out = []
-    for k, key in enumerate(keys):
-        if key not in info:
-            raise ValueError(f"edition {ed.name} has no row {key!r}")
-        dropped = dict(cols, edition=_core.edition_reweighted(ed, {key: 0}))
-        res = batch.score_columns(dropped, threads=threads, policy=policy)
-        rank, of_type = national_ranks(dropped, res)
-        shift = rank_shift(rank, of_type, nominal_rank)
-        out.append({"row": key, "aspect": info[key]["aspect"], "weight": float(info[key]["weight"]),
-                    "mean_abs_rank_shift": float(shift.mean()) if shift.size else float("nan"),
-                    "max_abs_rank_shift": int(shift.max()) if shift.size else 0,
-                    "regions_moved": int((shift > 0).sum()),
-                    "mean_iid_change": float((res["iid_h"] - nominal["iid_h"]).mean() / 100)})
-        if on_row is not None:
-            on_row(k + 1)
-    df = pd.DataFrame(out, columns=["row", "aspect", "weight", "mean_abs_rank_shift", "max_abs_rank_shift",
-                                    "regions_moved", "mean_iid_change"])
-    df.attrs.update({"version": __version__, "edition": ed.name, "edition_sha256": ed.sha256, "policy": policy,
-                     "regions": len(cols["codes"])})
+    mdl = _model(files_or_model, uncertainty, edition, None, threads)
+    n_rows = len(mdl.editions[0].rows)
+    with bar(n_rows, "rows", enabled=progress) as update:
+        rows = _core.leave_one_row_out(mdl, int(threads), update)
+    df = pd.DataFrame(rows, columns=["row", "mean_abs_rank_shift", "max_abs_rank_shift", "regions_moved",
+                                     "mean_iid_change"])
+    df["row"] = df["row"].astype("string")
+    df.attrs["provenance"] = provenance(mdl, regions=int(mdl.regions))
     return df
+
+
+# --- Command line -------------------------------------------------------------------------------
+
+def add_parser(sub) -> None:
+    from .cli import integer, nonempty
+
+    p = sub.add_parser("sensitivity", help="variance-based sensitivity: which inputs drive an IID, a rank, the ranking",
+                       description="Sobol' first-order and total indices (Saltelli 2010, Jansen) with bootstrap "
+                                   "intervals for each input group of an uncertainty file (docs/sensitivity.md)")
+    p.add_argument("files", nargs="+", metavar="FILE", help="JSON Lines or JSON submission files")
+    p.add_argument("--uncertainty", metavar="FILE", type=nonempty,
+                   help="the uncertainty file (docs/uncertainty.md; default: every answer's evidence drawn at its "
+                        "acceptance, failed answers at level 0, policy self_assessed, seed 0)")
+    p.add_argument("--output", default="rank-shift", metavar="OUTPUT",
+                   help="region:CODE (its IID), rank:CODE (national rank by type), province-rank:CODE, or "
+                        "rank-shift (mean absolute national rank shift; the default)")
+    p.add_argument("--samples", type=integer(2, 1 << 24, "a power of two from 2 to 16777216"), default=256,
+                   help="N, a power of two (default 256): N × (groups + 2) evaluations")
+    p.add_argument("--resamples", type=integer(0, 100000, "a whole number from 0 to 100000"), default=1000,
+                   help="bootstrap resamples for the intervals (default 1000)")
+    p.add_argument("--seed", type=integer(0, 2**63 - 1, "a whole number from 0 to 2^63-1"),
+                   help="seed of the design and the bootstrap (overrides the file)")
+    p.add_argument("--threads", type=integer(0, None, "a whole number of at least 0"), default=0,
+                   help="threads (default 0: one per hardware thread); the result does not depend on it")
+    p.add_argument("--edition", type=nonempty, help="score every record under this edition (name or path)")
+    p.add_argument("--leave-one-out", action="store_true",
+                   help="instead: each row dropped (weight 0, maximum total recomputed) and its rank impact")
+    p.add_argument("--format", choices=["json", "table"], default="json",
+                   help="json (default: JSON Lines, one object per group or row) or table")
+    p.set_defaults(func=run_cli)
+
+
+def _json(obj) -> bytes:
+    import json
+    import math
+
+    clean = {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in obj.items()}
+    return (json.dumps(clean, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def run_cli(args) -> int:
+    from ._text import printable
+    from .cli import UsageError, write_stdout
+
+    if args.samples & (args.samples - 1):
+        raise UsageError(f"--samples {args.samples}: a power of two (256, 512, 1024, ...)")
+    try:
+        mdl = _model(list(args.files), args.uncertainty, args.edition, args.seed, args.threads)
+    except OSError as exc:
+        raise UsageError(f"{printable(exc.filename or '')}: cannot read ({exc.strerror})") from None
+    if args.leave_one_out:
+        df = leave_one_out(mdl, threads=args.threads)
+        prov = df.attrs["provenance"]
+        if args.format == "table":
+            text = [f"leave one row out: {prov['regions']} regions, {prov['edition']}, policy {prov['policy']}\n",
+                    f"{'row':<8}{'mean |shift|':>13}{'max |shift|':>12}{'moved':>7}{'mean IID change':>17}\n"]
+            for r in df.itertuples():
+                text.append(f"{printable(r.row):<8}{r.mean_abs_rank_shift:>13.2f}{r.max_abs_rank_shift:>12}"
+                            f"{r.regions_moved:>7}{r.mean_iid_change:>17.2f}\n")
+            write_stdout(["".join(text).encode("utf-8")])
+            return 0
+        write_stdout([_json({**rec, "provenance": prov}) for rec in df.to_dict("records")])
+        return 0
+    try:
+        df = run(mdl, output=args.output, samples=args.samples, threads=args.threads, resamples=args.resamples)
+    except ValueError as exc:
+        if str(exc).startswith("output "):
+            raise UsageError(f"--{exc}") from None
+        raise
+    prov = {**df.attrs["provenance"], "resamples": df.attrs["resamples"], "confidence": df.attrs["confidence"]}
+    if args.format == "table":
+        text = [f"Sobol' indices of {printable(args.output)}: N {args.samples}, seed {prov['seed']}, policy "
+                f"{prov['policy']}, {prov['edition']} ({df.attrs['confidence']:.0%} bootstrap intervals)\n",
+                f"{'group':<22}{'S1':>8}  {'interval':<17}{'ST':>8}  {'interval':<17}\n"]
+        for r in df.itertuples():
+            text.append(f"{printable(r.group):<22}{r.S1:>8.3f}  [{r.S1_lo:>6.3f}, {r.S1_hi:>6.3f}] "
+                        f"{r.ST:>8.3f}  [{r.ST_lo:>6.3f}, {r.ST_hi:>6.3f}]\n")
+        write_stdout(["".join(text).encode("utf-8")])
+        return 0
+    write_stdout([_json({**{c: (str(v) if c == "group" else float(v)) for c, v in rec.items()},
+                         "output": args.output, "provenance": prov})
+                  for rec in df[COLUMNS].to_dict("records")])
+    return 0

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 import inovasi
+import inovasi.uncertainty
 import inovasi.random as rnd
 import inovasi.sensitivity as sa
 
@@ -188,3 +189,127 @@ def test_closed_form_iid_case_pure_python():
     ref = salib_indices(y, len(rows))
     np.testing.assert_allclose(res["S1"], ref["S1"], rtol=0, atol=1e-9)
     np.testing.assert_allclose(res["ST"], ref["ST"], rtol=0, atol=1e-9)
+
+
+# --- The IID model through the Monte Carlo engine ------------------------------------------------
+
+SPEC = {"policy": "self_assessed", "seed": 2023, "evidence": {"acceptance": "answers", "fallback": "zero"}}
+
+
+def test_closed_form_iid_case_engine():
+    """The same closed form, the IID now from the engine (UncertaintyModel.evaluate with one
+    counter per evidence group), output region:64.03 (its rounded IID, in points)."""
+    sub, rows, answers = berau_answers()
+    truth = dict(zip(rows, exact_indices(rows, answers)))
+    data = (json.dumps(sub) + "\n").encode("utf-8")
+    df = sa.run(data, SPEC, output="region:64.03", samples=2048, resamples=500, threads=2)
+    assert df.attrs["N"] == 2048 and df.attrs["provenance"]["policy"] == "self_assessed"
+    assert df.attrs["provenance"]["edition"] == "iid-2023" and len(df.attrs["provenance"]["edition_sha256"]) == 64
+    groups = list(df["group"])
+    assert sorted(groups) == sorted(f"evidence:{r['key']}" for r in inovasi.edition("iid-2023").rows)
+    bad = []
+    for g, s1, se1, st, set_ in zip(groups, df["S1"], df["S1_se"], df["ST"], df["ST_se"]):
+        t = truth.get(g.split(":", 1)[1], 0.0)
+        if abs(s1 - t) > 4 * se1 or abs(st - t) > 4 * set_:
+            bad.append((g, s1, st, t, se1, set_))
+    assert not bad, f"(group, S1, ST, truth, se) beyond 4 SE: {bad}"
+    assert df["S1"].max() > 0.05
+    # SALib on the engine's outputs, in its layout (saltelli_counters' order is SALib's).
+    ref = salib_indices(df.attrs["outputs"], len(groups))
+    np.testing.assert_allclose(df["S1"], ref["S1"], rtol=0, atol=1e-9)
+    np.testing.assert_allclose(df["ST"], ref["ST"], rtol=0, atol=1e-9)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    from inovasi import synth
+
+    p = tmp_path_factory.mktemp("sens") / "small.jsonl"
+    synth.write_jsonl(p, seed=5, innovations=1500, regions=60)
+    return p
+
+
+def test_study_is_the_same_for_every_thread_count(small):
+    mdl = inovasi.uncertainty.model(small, SPEC)
+    runs = [sa.run(mdl, output="rank-shift", samples=16, resamples=100, threads=t) for t in (1, 2, 7)]
+    for r in runs[1:]:
+        np.testing.assert_array_equal(r.attrs["outputs"], runs[0].attrs["outputs"])
+        np.testing.assert_array_equal(r["S1"], runs[0]["S1"])
+        np.testing.assert_array_equal(r["ST_hi"], runs[0]["ST_hi"])
+    assert runs[0].attrs["outputs"].std() > 0
+    # A rank output: every value a rank (or one below the last) of its type.
+    code = mdl.region_table()["codes"][3]
+    r = sa.run(mdl, output=f"rank:{code}", samples=8, resamples=10)
+    assert (r.attrs["outputs"] >= 1).all() and (r.attrs["outputs"] == np.round(r.attrs["outputs"])).all()
+    with pytest.raises(ValueError, match="no region"):
+        sa.run(mdl, output="rank:99.99", samples=8)
+    with pytest.raises(ValueError, match="one of"):
+        sa.run(mdl, output="iid", samples=8)
+
+
+def test_leave_one_out_equals_an_independent_rescoring(small):
+    """Each row dropped: the engine's figures equal a rescoring through inovasi.batch (an
+    edition copy with the weight 0, batch.competition_ranks)."""
+    from inovasi import _core, batch
+
+    ed = _core.edition_reweighted("iid-2023", {"16": 0})
+    assert float(ed.max_total) == 250 - 3 * 3  # row 16: weight 3, three levels
+    mdl = inovasi.uncertainty.model(small, SPEC)
+    got = sa.leave_one_out(mdl)
+    assert list(got["row"]) == [r["key"] for r in inovasi.edition("iid-2023").rows]
+    cols = batch.columns(str(small), evidence=True)
+    nominal = batch.score_columns(cols, policy="self_assessed")
+    nom_rank, _ = _ranks(cols, nominal)
+    for rec in got.itertuples():
+        dropped = dict(cols, edition=_core.edition_reweighted(cols["edition"], {rec.row: 0}))
+        res = batch.score_columns(dropped, policy="self_assessed")
+        rank, of_type = _ranks(dropped, res)
+        rank = np.where(rank > 0, rank, of_type + 1)
+        shift = np.abs(rank - nom_rank)[nom_rank > 0]
+        assert rec.mean_abs_rank_shift == pytest.approx(shift.mean(), abs=1e-12), rec.row
+        assert rec.max_abs_rank_shift == shift.max() and rec.regions_moved == (shift > 0).sum()
+        assert rec.mean_iid_change == pytest.approx((res["iid_h"] - nominal["iid_h"]).mean() / 100, abs=1e-12)
+    assert got["max_abs_rank_shift"].max() > 0
+    assert (got["mean_iid_change"] <= 0).sum() >= 1
+
+
+def _ranks(cols, result):
+    from inovasi import batch
+
+    lowest = len(batch.category_labels(cols["edition"])) - 1
+    types = np.asarray(cols["types"])
+    eligible = np.asarray(result["category"]) != lowest
+    rank = batch.competition_ranks(result["iid_h"], types, eligible)
+    counts = np.bincount(types[eligible], minlength=3)
+    return rank, counts[types]
+
+
+def _cli(*args):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "inovasi", "sensitivity", *map(str, args)], capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_cli(small, tmp_path):
+    u = tmp_path / "u.json"
+    u.write_text(json.dumps(SPEC))
+    p = _cli(small, "--uncertainty", u, "--samples", 16, "--resamples", 50, "--threads", 2)
+    assert p.returncode == 0, p.stderr
+    lines = [json.loads(x) for x in p.stdout.splitlines()]
+    assert len(lines) > 10
+    assert set(lines[0]) >= {"group", "S1", "S1_lo", "S1_hi", "ST", "ST_lo", "ST_hi", "output", "provenance"}
+    assert lines[0]["provenance"]["seed"] == 2023 and lines[0]["provenance"]["N"] == 16
+    again = _cli(small, "--uncertainty", u, "--samples", 16, "--resamples", 50, "--threads", 1, "--seed", 2023)
+    assert again.stdout == p.stdout  # the same whatever the threads; --seed as the file's
+    t = _cli(small, "--uncertainty", u, "--samples", 8, "--resamples", 20, "--format", "table")
+    assert t.returncode == 0 and "evidence:16" in t.stdout and "S1" in t.stdout
+    loo = _cli(small, "--uncertainty", u, "--leave-one-out")
+    assert loo.returncode == 0, loo.stderr
+    rows = [json.loads(x) for x in loo.stdout.splitlines()]
+    assert [r["row"] for r in rows] == [r["key"] for r in inovasi.edition("iid-2023").rows]
+    bad = _cli(small, "--samples", 100)
+    assert bad.returncode == 2 and "power of two" in bad.stderr and not bad.stdout
+    bad = _cli(small, "--output", "rank:nope", "--samples", 8)
+    assert bad.returncode == 2 and "no region" in bad.stderr and not bad.stdout
