@@ -132,7 +132,8 @@ def run(files_or_model, uncertainty=None, output: str = "rank-shift", samples: i
     uncertainty file varies), from ``samples`` (N, a power of two) × (groups + 2) evaluations of
     the model over all regions. Returns the indices DataFrame (:data:`COLUMNS`) with attrs
     ``provenance`` (version, edition, its sha256, policy, seed) and ``N``, ``output``,
-    ``resamples``, ``confidence``, ``variance``. ``progress``: a bar (None: on a terminal only);
+    ``resamples``, ``confidence``, ``variance``, ``outputs`` (the N(D + 2) evaluations' values,
+    SALib's order). ``progress``: a bar (None: on a terminal only);
     Ctrl-C stops the run cleanly (KeyboardInterrupt)."""
     from ._progress import bar
 
@@ -145,7 +146,8 @@ def run(files_or_model, uncertainty=None, output: str = "rank-shift", samples: i
     df = frame(res, res["groups"], output=output,
                provenance=provenance(mdl, N=int(samples), output=output))
     df.attrs["seed"] = int(mdl.seed)
-    df.attrs["outputs"] = res["outputs"]
+    # A list, not an array: pandas compares attrs with == when it combines frames.
+    df.attrs["outputs"] = res["outputs"].tolist()
     return df
 
 
