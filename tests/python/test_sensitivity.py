@@ -316,3 +316,19 @@ def test_cli(small, tmp_path):
     assert bad.returncode == 2 and "power of two" in bad.stderr and not bad.stdout
     bad = _cli(small, "--output", "rank:nope", "--samples", 8)
     assert bad.returncode == 2 and "no region" in bad.stderr and not bad.stdout
+
+
+def test_cli_ctrl_c_stops_cleanly(small):
+    """SIGINT during a long study: the run stops between blocks, exit status 130, nothing written."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    p = subprocess.Popen([sys.executable, "-m", "inovasi", "sensitivity", str(small), "--samples", str(1 << 16),
+                          "--threads", "1"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(3)
+    assert p.poll() is None  # still running: the interrupt lands mid-study
+    p.send_signal(signal.SIGINT)
+    out, _ = p.communicate(timeout=60)
+    assert p.returncode == 128 + signal.SIGINT and out == b""
