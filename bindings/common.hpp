@@ -16,6 +16,7 @@ void register_synth(py::module_& m);
 void register_scenario(py::module_& m);
 void register_random(py::module_& m);
 void register_uncertainty(py::module_& m);
+void register_sensitivity(py::module_& m);
 
 // A numpy array owning a moved std::vector (zero copy: the capsule frees the vector).
 template <class T>

@@ -36,4 +36,5 @@ PYBIND11_MODULE(_core, m) {
   register_scenario(m);
   register_random(m);
   register_uncertainty(m);
+  register_sensitivity(m);
 }

@@ -259,6 +259,13 @@ struct EditionDraft {
   EditionPtr build() const;  // validate(), then the Edition (sha256 empty)
 };
 
+// A copy of `edition` with some rows' weights replaced (row key → hundredths per level, ≥ 0)
+// and max_total_h recomputed from the new weights, so the IID stays on 0–100 (sensitivity and
+// uncertainty studies: a row dropped, weights perturbed). Name and sha256 stay the original's:
+// results name the edition they perturb. Throws std::invalid_argument for an unknown row key, a
+// negative weight, or weights whose maximum total is 0.
+EditionPtr reweighted(const Edition& edition, const std::map<std::string, std::int64_t>& weight_h);
+
 // Shipped editions, embedded in the library ("iid-2023", ...).
 std::vector<std::string> builtin_edition_names();
 EditionPtr builtin_edition(const std::string& name);  // throws InputError if unknown

@@ -485,6 +485,8 @@ def _parser() -> argparse.ArgumentParser:
     uncertainty.add_parser(sub)
     from . import workbook
     workbook.add_parser(sub)
+    from . import sensitivity
+    sensitivity.add_parser(sub)
     return p
 
 

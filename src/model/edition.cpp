@@ -1,10 +1,11 @@
 #include "inovasi/edition.hpp"
 
 #include <algorithm>
+#include <memory>
 #include <stdexcept>
+#include <string>
 
 #include "model/edition_rules.hpp"
-
 #include "model/wide.hpp"
 
 
@@ -114,6 +115,19 @@ std::int64_t Edition::max_total_of_weights(const std::vector<std::int64_t>& weig
   if (p.innovation > detail::kMaxInnovationH || p.total() > detail::kMaxTotalH)
     throw std::invalid_argument("max_total_of_weights: the weights give a maximum beyond the engine's exact range");
   return static_cast<std::int64_t>(p.total());
+}
+
+EditionPtr reweighted(const Edition& edition, const std::map<std::string, std::int64_t>& weight_h) {
+  auto copy = std::make_shared<Edition>(edition);
+  for (const auto& [key, w] : weight_h) {
+    const int i = copy->row_index(key);
+    if (i < 0) throw std::invalid_argument("edition " + edition.name + " has no row \"" + key + "\"");
+    if (w < 0) throw std::invalid_argument("row " + key + ": a weight is at least 0, not " + std::to_string(w));
+    copy->rows[static_cast<std::size_t>(i)].weight_h = w;
+  }
+  copy->max_total_h = copy->max_total_of_weights();
+  if (copy->max_total_h <= 0) throw std::invalid_argument("these weights leave a maximum total of 0");
+  return copy;
 }
 
 const char* to_string(Rounding r) { return r == Rounding::half_up ? "half_up" : "half_even"; }
