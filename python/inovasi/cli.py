@@ -491,6 +491,7 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_parser(sub)
     from . import uncertainty
     uncertainty.add_parser(sub)
+    from . import report; report.add_parser(sub)
     return p
 
 
