@@ -86,6 +86,44 @@ def _read_records(path: str) -> list[dict]:
         return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+def _without_region(path: str, code: str) -> tuple[bytes, int]:
+    """A context file's records but those of region ``code`` (the report's own submission takes
+    their place: a national file holds every region, the one reported included), and how many
+    were left out. Only each record's code is read here; the engine reads the records."""
+    from ._api import InputError
+
+    with open(path, "rb") as f:
+        data = f.read()
+
+    def code_of(text: bytes, line: int):
+        try:
+            rec = json.loads(text)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            where = f"{line}:{exc.colno}" if isinstance(exc, json.JSONDecodeError) else f"{line}:1"
+            msg = exc.msg if isinstance(exc, json.JSONDecodeError) else "not UTF-8"
+            raise InputError(f"{printable(path)}:{where}: {msg}") from None
+        region = rec.get("region") if isinstance(rec, dict) else None
+        return region.get("code") if isinstance(region, dict) else None
+
+    try:
+        whole = json.loads(data)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        whole = None
+    if isinstance(whole, dict):
+        region = whole.get("region")
+        same = isinstance(region, dict) and region.get("code") == code
+        return (b"" if same else data), int(same)
+    kept, dropped = [], 0
+    for k, line in enumerate(data.splitlines(), start=1):
+        if not line.strip():
+            continue
+        if code_of(line, k) == code:
+            dropped += 1
+        else:
+            kept.append(line)
+    return b"\n".join(kept), dropped
+
+
 def gather(files: Sequence[str], region: Optional[str] = None, context: Sequence[str] = (),
            policy: str = "self_assessed", edition=None, replicates: int = 1000, seed: int = 0,
            max_new: int = DEFAULT_MAX_NEW) -> dict:
@@ -125,7 +163,16 @@ def gather(files: Sequence[str], region: Optional[str] = None, context: Sequence
         plan = planning.plan(base, code, nxt["category"], policy=policy, max_new=max_new)
 
     everything = list(files) + list(context)
-    study = u.run(everything, {"seed": seed, "replicates": replicates, "policy": policy},
+    parts = []
+    for name in files:
+        with open(name, "rb") as f:
+            parts.append(f.read())
+    replaced = 0
+    for name in context:
+        kept, dropped = _without_region(name, code)
+        parts.append(kept)
+        replaced += dropped
+    study = u.run(b"\n".join(parts), {"seed": seed, "replicates": replicates, "policy": policy},
                   edition=edition, progress=False)
     table = u.table(study)
     rows = table[table["code"] == code]
@@ -153,7 +200,7 @@ def gather(files: Sequence[str], region: Optional[str] = None, context: Sequence
     }
     return {"score": s, "explain": x, "departments": split, "plan": plan, "next_category": nxt,
             "uncertainty": mc, "edition": ed, "max_new": max_new, "policy": policy,
-            "inputs": [os.path.basename(p) for p in everything]}
+            "inputs": [os.path.basename(p) for p in everything], "replaced": replaced}
 
 
 # --- charts (inline SVG) --------------------------------------------------------------------
@@ -491,6 +538,10 @@ def render(d: dict, lang: str = "id") -> str:
                 f'<text x="{left}" y="54" class="tick" text-anchor="middle">1</text>'
                 f'<text x="{left + width}" y="54" class="tick" text-anchor="middle">{span}</text>')
         add(_svg(60, body, "rank"))
+    if d["replaced"]:
+        add(f'<p class="muted" data-replaced="{d["replaced"]}">' + T(
+            "Catatan: rekaman daerah ini di berkas konteks diganti dengan pengajuan laporan ini.",
+            "Note: this region’s record in the context file is replaced by this report’s submission.") + "</p>")
     if mc["same_type"] <= 1:
         add(f'<p class="note">{T("Berkas ini hanya memuat satu daerah sejenis, jadi peringkat hanya di antara daerah itu sendiri. Untuk peringkat di antara lebih banyak daerah, tambahkan berkas lain atau <code>--context NASIONAL.jsonl</code>.", "This file holds only one region of its type, so the rank is among itself only. To rank among more regions, give more files or <code>--context NATIONAL.jsonl</code>.")}</p>')
     if mc["unranked_probability"] > 0:

@@ -225,14 +225,22 @@ def test_ranked_among_more_regions(browser, tmp_path):
     ranks those files."""
     files = [ROOT / "examples" / n for n in ("kabupaten-banyuwangi-2024.json", "kabupaten-sleman-2024.json",
                                              "kabupaten-nduga-2024.json")]
+    # The context holds the reported region too (as a national file does): its record there is
+    # replaced by the report's own submission, not ranked twice.
+    other = json.loads(files[0].read_text(encoding="utf-8"))
+    other["name"] = "another submission of the same region"
+    context = tmp_path / "context.jsonl"
+    context.write_text(json.dumps(other) + "\n" + json.dumps(json.loads(files[2].read_text(encoding="utf-8")))
+                       + "\n", encoding="utf-8")
     out = tmp_path / "r.html"
-    cli("report", files[0], files[1], "--context", files[2], "--out", out, "--lang", "en")
+    cli("report", files[0], files[1], "--context", context, "--out", out, "--lang", "en")
     assert 'data-lang="en"' in out.read_text(encoding="utf-8")
     score, plan, unc = cli_figures(files, "35.10")
     assert unc["national_rank"]["q50"] == 2  # behind Sleman: really ranked among the others
     check_page(browser, out, score, plan, unc, "banyuwangi-among-three")
     page = out.read_text(encoding="utf-8")
     assert "among the 3 kabupaten region(s)" in page and "--context NATIONAL.jsonl" not in page
+    assert 'data-replaced="1"' in page
 
 
 def test_names_from_the_input_are_text_not_markup(browser, tmp_path):
