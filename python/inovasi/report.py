@@ -256,6 +256,9 @@ def _scale_chart(d: dict) -> str:
     def X(v) -> float:
         return left + float(_exact(v)) / 100 * span
 
+    def L(v) -> str:  # a label's middle, kept inside the chart
+        return f"{min(max(X(v), 50.0), _W - 50.0):.1f}"
+
     out = []
     bounds = sorted((float(Fraction(b["lower"])) for b in ed.categories))
     edges = [0.0] + [b for b in bounds if b > 0] + [100.0]
@@ -271,12 +274,12 @@ def _scale_chart(d: dict) -> str:
     out.append(f'<path class="whisker" d="M{X(mc["iid_q05"]):.1f} 39 V51 M{X(mc["iid_q95"]):.1f} 39 V51"/>')
     if plan is not None:
         out.append(f'<path class="target" d="M{X(plan["target_iid"]):.1f} 28 V62"/>')
-        out.append(_text2(f'{X(plan["target_iid"]):.1f}', 24, "target", "target", 'text-anchor="middle" class="tick"'))
+        out.append(_text2(L(plan["target_iid"]), 24, "target", "target", 'text-anchor="middle" class="tick"'))
         out.append(f'<path class="after" d="M{X(plan["iid_after"]):.1f} 84 l-5 8 h10 z"/>')
-        out.append(_text2(f'{X(plan["iid_after"]):.1f}', 82, "setelah rencana", "after the plan",
+        out.append(_text2(L(plan["iid_after"]), 82, "setelah rencana", "after the plan",
                           'text-anchor="middle" class="tick"'))
     out.append(f'<path class="now" d="M{X(s["iid"]):.1f} 30 l-6 -10 h12 z"/>')
-    out.append(_text2(f'{X(s["iid"]):.1f}', 14, f'IID {_h2(s["iid"]).replace(".", ",")}', f'IID {_h2(s["iid"])}',
+    out.append(_text2(L(s["iid"]), 14, f'IID {_h2(s["iid"]).replace(".", ",")}', f'IID {_h2(s["iid"])}',
                       'text-anchor="middle" class="now-lbl"'))
     return _svg(height, "".join(out), "IID")
 
@@ -424,7 +427,7 @@ def render(d: dict, lang: str = "id") -> str:
     if fs:
         trs = []
         for f in fs[:FINDINGS_SHOWN]:
-            who = _e(f.get("innovation") or T("pemerintah daerah", "regional government"))
+            who = _e(f["innovation"]) if f.get("innovation") else T("pemerintah daerah", "regional government")
             trs.append(f'<tr data-finding-row="{_e(f["row"])}" data-finding-points="{_h2(f["points_at_risk"])}">'
                        f'<td class="r">{N(_h2(f["points_at_risk"]))}</td><td>{_e(f["severity"])}</td>'
                        f'<td>{_e(f["row"])}</td><td>{who}</td><td>{_e(f["message"])}</td></tr>')
