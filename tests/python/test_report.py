@@ -123,6 +123,9 @@ def check_page(browser, html: Path, score: dict, plan, unc: dict, shot: str):
         iid = f'{score["iid"]:.2f}'
         assert pg.attr("[data-iid]", "data-iid") == iid
         assert pg.attr("[data-category]", "data-category") == score["category"]
+        # No markup of the page's own shows as text (escaped twice).
+        body = pg.page.inner_text("body")
+        assert "<span" not in body and "&lt;" not in body and "&amp;" not in body
         assert pg.attr("[data-total]", "data-total") == f'{score["total"]:.2f}'
         rows = {r["row"]: f'{r["points"]:.2f}' for r in score["indicators"]}
         rows.update({r["row"]: f'{r["average_share"]:.2f}' for r in score["innovation_indicators"]})
