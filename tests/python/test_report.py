@@ -295,3 +295,27 @@ def test_same_input_same_page(tmp_path):
     # No reference that a browser would fetch.
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
     assert "@import" not in page and "url(" not in page
+
+
+def test_policy_reaches_the_score_the_plan_and_the_simulation(tmp_path):
+    """--policy applies to every part: the figures equal the CLI's under that policy (the
+    simulation's through an uncertainty file naming it)."""
+    from inovasi import report
+
+    src = ROOT / "examples" / "kabupaten-banyuwangi-2026-evidence.json"
+    d = report.gather([str(src)], policy="supported", replicates=300, seed=7)
+    score = cli_json("score", src, "--policy", "supported")[0]
+    assert d["score"] == score
+    plan = cli_json("plan", src, "--target", d["next_category"]["category"], "--max-new", MAX_NEW,
+                    "--policy", "supported")[0]
+    assert d["plan"] == plan
+    spec = tmp_path / "u.json"
+    spec.write_text(json.dumps({"policy": "supported", "seed": 7, "replicates": 300}), encoding="utf-8")
+    unc = cli_json("uncertainty", src, "--uncertainty", spec)[0]
+    mc = d["uncertainty"]
+    assert (mc["iid_q05"], mc["iid_q50"], mc["iid_q95"]) == (unc["iid_q05"], unc["iid_q50"], unc["iid_q95"])
+    assert mc["category_probability"] == unc["category_probability"]
+    assert mc["national_rank"] == unc["national_rank"] and mc["province_rank"] == unc["province_rank"]
+    assert mc["provenance"]["policy"] == "supported"
+    # And the self-assessed page differs where validation matters.
+    assert report.gather([str(src)], replicates=300, seed=7)["score"]["iid"] != score["iid"]
