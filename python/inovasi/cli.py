@@ -487,6 +487,8 @@ def _parser() -> argparse.ArgumentParser:
     workbook.add_parser(sub)
     from . import sensitivity
     sensitivity.add_parser(sub)
+    from . import report
+    report.add_parser(sub)
     return p
 
 

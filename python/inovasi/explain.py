@@ -99,14 +99,23 @@ def explain(source, region: Optional[str] = None, policy: str = "self_assessed",
                           fixed_rows=[r["key"] for r in ed.rows])
     new = next(r for r in rows if r["step"] == "new_innovation")
     worth = {"iid_after": new["iid_after"], "gain": new["gain"], "gain_exact": new["gain_exact"]}
-    # Findings by the points they put at risk (the answer's claimed minus validated points).
+    # Findings by the points they put at risk: the answer's self-assessed minus its validated
+    # points, the comparison the score's own points_at_risk makes ("compares": self_assessed
+    # against the policy, or against supported when the policy is self_assessed). A score
+    # under self_assessed carries no validated levels, so the compared policy is scored too.
     risk = {}
     for r in s["indicators"]:
         risk[(None, r["row"])] = Fraction(str(r["points_at_risk"]))
-    for inv in s["innovations"]:
+    reference, compared = (p.strip() for p in s["points_at_risk"]["compares"].split(" - "))
+    other = s if compared == policy else inovasi.score(
+        sub, policy=compared, edition=edition, override_edition=edition is not None).to_dict()
+    mine = s if reference == policy else inovasi.score(
+        sub, policy=reference, edition=edition, override_edition=edition is not None).to_dict()
+    validated = {inv["id"]: inv["levels"] for inv in other["innovations"]}
+    for inv in mine["innovations"]:
         for row, lv in inv["levels"].items():
-            claimed = inv.get("claimed_levels", inv["levels"]).get(row, 0)
-            risk[(inv["id"], row)] = (claimed - lv) * weights[row] if inv["counted"] else Fraction(0)
+            drop = lv - validated.get(inv["id"], {}).get(row, 0)
+            risk[(inv["id"], row)] = drop * weights[row] if inv["counted"] else Fraction(0)
     findings = []
     for f in s["findings"]:
         if f["severity"] == "info":

@@ -83,3 +83,19 @@ def test_explain_under_a_projection_edition():
     assert x["edition"] == "iid-2027-projection" and not x["gate_open"]
     assert x["gate_missing"] == ["perumahan rakyat dan kawasan permukiman"]
     assert sum(r["points_lost"] for r in x["lost"]) + x["count_points_lost"] == x["max_total"] - Fraction(s["total_exact"])
+
+
+@pytest.mark.parametrize("policy", ["self_assessed", "supported", "strict"])
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.json")), ids=lambda p: p.stem)
+def test_findings_carry_the_points_the_score_puts_at_risk(path, policy):
+    """An innovation finding's points are its answer's self-assessed minus validated points: over
+    the distinct answers with findings they add up to the counted innovations' points at risk in
+    the score (every lowered answer has a finding), and none is negative. Under self_assessed
+    they used to be 0, and under a validated policy an answer left out of claimed_levels (not
+    lowered) read as claimed level 0 and went negative."""
+    x = ex.explain(path, policy=policy)
+    s = inovasi.score(json.loads(path.read_text(encoding="utf-8")), policy=policy).to_dict()
+    by_answer = {(f["innovation"], f["row"]): f["points_at_risk"] for f in x["findings"] if f.get("innovation")}
+    assert all(p >= 0 for p in by_answer.values())
+    assert sum(by_answer.values(), Fraction(0)) == sum(
+        (Fraction(f'{i["points_at_risk"]:.2f}') for i in s["innovations"] if i["counted"]), Fraction(0))
