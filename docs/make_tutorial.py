@@ -188,19 +188,29 @@ print(cli.stdout[:300], "...")
 
 md("""
 A plan is a scenario: applied through the scenario engine it scores exactly the `iid_after` it
-promises. Government indicators are often the hard part, so price them at 3 and allow up to
-five new innovations at 10 each (a new innovation comes at the region's median profile): the
-planner then trades steps against new innovations.
+promises. Prices change the answer. Government indicators are often the hard part, so price
+each of their steps at 3, and allow up to five new innovations at 10 each, built at the top
+level of every row (`new_profile="max"`; by default a new innovation copies the region's median
+one, which would not raise the average here). The planner then builds four new innovations
+instead of most of the steps on the existing ones.
 """)
 
 code("""
-applied = base.score_region({"policy": plan["policy"], "changes": u.plan_changes(plan)}, plan["region"])
-assert applied["iid_h"] == round(plan["iid_after"] * 100), (applied, plan["iid_after"])
-
 government_rows = [r["key"] for r in ed.rows if not r["per_innovation"]]
 priced = planning.plan(base, score["region"], "Sangat Inovatif", costs={k: 3 for k in government_rows},
-                       max_new=5, new_cost=10)
-print(planning.plan_table(priced))
+                       max_new=5, new_cost=10, new_profile="max")
+for p in (plan, priced):
+    applied = base.score_region({"policy": p["policy"], "changes": u.plan_changes(p)}, p["region"])
+    assert applied["iid_h"] == round(p["iid_after"] * 100), (applied, p["iid_after"])
+
+def summary(p):
+    government = [s for s in p["steps"] if s["innovation"] is None]
+    return {"cost": p["cost"], "iid_after": p["iid_after"], "category_after": p["category_after"],
+            "government_steps": len(government), "innovation_steps": len(p["steps"]) - len(government),
+            "new_innovations": len(p["new_innovations"])}
+
+pd.DataFrame({"every step costs 1": summary(plan),
+              "government steps cost 3, new innovations 10": summary(priced)}).T
 """)
 
 md("""
@@ -225,7 +235,8 @@ kab[["code", "name", "iid", "category", "rank_province", "of_province", "rank_na
 """)
 
 code("""
-ranking.category_counts(NATIONAL).pivot_table(index="category", columns="type", values="regions", observed=False)
+counts = ranking.category_counts(NATIONAL)
+counts.pivot_table(index="category", columns="type", values="regions", aggfunc="sum", observed=False)
 """)
 
 md("""
@@ -243,8 +254,9 @@ code("""
 study = u.run(NATIONAL, {"seed": 2024, "replicates": 2000}, threads=2)
 table = u.table(study)
 print(table.attrs["provenance"]["replicates"], "replicates, seed", table.attrs["provenance"]["seed"])
-table[["code", "name", "iid_q05", "iid_q50", "iid_q95", "province_rank_q05", "province_rank_q50",
-       "province_rank_q95"]].head()
+columns = ["code", "iid_q05", "iid_q50", "iid_q95", "province_rank_q05", "province_rank_q50", "province_rank_q95",
+           "p_Sangat Inovatif", "p_Inovatif", "p_Kurang Inovatif"]
+table[(table.province == PROVINCE) & (table.type == "kabupaten")][columns].head(8)
 """)
 
 md("""
@@ -258,8 +270,7 @@ lines = [line for line in NATIONAL.read_bytes().splitlines()
          if line.strip() and json.loads(line)["region"]["province"] == PROVINCE]
 stressed = u.table(u.run(b"\\n".join(lines), {"seed": 2024, "replicates": 2000, "evidence": {"acceptance": 0.67}},
                          threads=2))
-stressed[["code", "iid_q05", "iid_q50", "iid_q95", "province_rank_q05", "province_rank_q50",
-          "province_rank_q95"]].head()
+stressed[stressed.type == "kabupaten"][columns].head(8)
 """)
 
 md("""
@@ -325,12 +336,27 @@ plt.show()
 """, figure="category-probabilities")
 
 md("""
+### How sure is a plan?
+
+The same machinery asks how likely the plan of section 2 is to hold once its new evidence faces validation
+(the command line: `inovasi uncertainty FILE --plan plan.json --plan-acceptance 0.95`). Below,
+each planned answer's evidence passes with probability 0.95 and the region's existing answers
+keep their own acceptance. A cheapest plan has no slack, and Berau's existing evidence carries
+findings (its `supported` IID is far below the self-assessed one), so the plan alone almost
+never reaches *Sangat Inovatif*: plan for a margin, and mend the evidence first.
+""")
+
+code("""
+planned = u.table(u.run(u.with_plan([EXAMPLE], plan, acceptance=0.95), {"seed": 2024, "replicates": 2000}))
+assert planned["p_Sangat Inovatif"].iloc[0] < 0.05
+planned[["code", "iid_q05", "iid_q50", "iid_q95", "p_Sangat Inovatif", "p_Inovatif"]]
+""")
+
+md("""
 ## Where next
 
 - `inovasi explain FILE` says where a region's points are lost against the maximum and what
   one more innovation is worth; `inovasi gains` lists the best single steps ([plan.md](plan.md)).
-- `inovasi uncertainty FILE --plan plan.json` tells how likely a plan is to reach its target
-  once its new evidence faces validation ([uncertainty.md](uncertainty.md)).
 - Scenarios change claims, switch innovations off or add new ones and rescore a whole data set
   without re-validating it ([scenario.md](scenario.md)).
 """)
