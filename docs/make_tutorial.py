@@ -131,7 +131,7 @@ def waterfall(ax, breakdown, iid, title):
     ax.bar(len(breakdown), iid, color="#333333", width=0.8)
     for band in ed.categories[:-1]:  # the lower bounds of the categories above the lowest band
         ax.axhline(float(band["lower"]), color="grey", lw=0.8, ls="--")
-        ax.text(len(breakdown) + 0.6, float(band["lower"]), band["label"], va="center", fontsize=8)
+        ax.text(len(breakdown) + 0.6, float(band["lower"]) + 0.4, band["label"], va="bottom", fontsize=8)
     ax.set_xticks(range(len(breakdown) + 1), list(breakdown["row"]) + ["IID"], rotation=90, fontsize=7)
     ax.set_xlim(-1, len(breakdown) + 4)
     ax.set_ylabel("IID points")
