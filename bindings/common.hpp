@@ -36,6 +36,22 @@ struct PyEdition {
   inovasi::EditionPtr ptr;
 };
 
+// Pickling an edition: its state is (version, name, sha256, the file's bytes); loading rebuilds
+// it (a shipped edition with that content is the shipped one itself; any other is parsed once
+// per process and shared by content hash). edition_for_pickle gives one Python object per
+// edition content, so pickle's memo writes an edition's text once per pickle, however many
+// submissions and results carry it.
+py::object edition_for_pickle(const inovasi::EditionPtr& e);
+inovasi::EditionPtr edition_from_state(const py::tuple& state);
+constexpr int kPickleVersion = 1;  // of every _core type's pickled state
+// A pickled state's version check: a ValueError saying what to do with a state a newer
+// inovasi wrote (or anything that is not a state).
+void check_state(const py::tuple& state, std::size_t size, const char* type);
+
+// A Python value as JSON text (bindings/python_json.cpp): InputError with the JSON Pointer of
+// anything that is not JSON (a set, NaN, a cycle, nesting deeper than max_depth).
+std::string json_of_python(py::handle value, std::size_t max_depth);
+
 // An edition argument: an Edition object, a shipped edition's name or an edition file's path.
 inline inovasi::EditionPtr edition_arg(const py::object& e) {
   if (py::isinstance<PyEdition>(e)) return e.cast<PyEdition>().ptr;

@@ -1,5 +1,6 @@
 #include "common.hpp"
 #include "inovasi/error.hpp"
+#include "inovasi/version.hpp"
 
 namespace {
 PyObject* input_error_type = nullptr;
@@ -7,6 +8,9 @@ PyObject* input_error_type = nullptr;
 
 PYBIND11_MODULE(_core, m) {
   m.doc() = "inovasi C++ core (private: use the inovasi package)";
+  // The one version: CMake's project version, compiled into the library (pyproject.toml reads
+  // it from CMakeLists.txt too).
+  m.def("version", [] { return std::string(inovasi::version()); }, "The library's version (CMake's project version)");
   static py::exception<inovasi::InputError> exc(m, "InputError", PyExc_ValueError);
   input_error_type = exc.ptr();
   // InputError carries where the input is wrong: .pointer (JSON Pointer or None), .line,

@@ -76,7 +76,8 @@ class InputHold {
 py::dict score_arrays(const py::object& edition, const py::object& government_levels,
                       const py::object& innovation_levels, const py::object& region_offsets, const py::object& status,
                       const py::object& affairs, const py::object& government_caps,
-                      const py::object& innovation_caps, long long threads, const std::string& cap_rule) {
+                      const py::object& innovation_caps, long long threads, const std::string& cap_rule,
+                      bool innovations) {
   inovasi::EditionPtr ed = edition_arg(edition);
   const auto G = static_cast<py::ssize_t>(ed->government_rows.size());
   const auto K = static_cast<py::ssize_t>(ed->innovation_rows.size());
@@ -115,6 +116,14 @@ py::dict score_arrays(const py::object& edition, const py::object& government_le
   py::array_t<std::int32_t> n(R), div(R);
   inovasi::BatchOutputView out{iid.mutable_data(), cat.mutable_data(), gov.mutable_data(), inv.mutable_data(),
                                n.mutable_data(),   div.mutable_data(), cnt.mutable_data()};
+  // The kernel's optional per-innovation outputs, written straight into numpy's buffers.
+  py::array_t<std::int64_t> inv_points(innovations ? N : 0);
+  py::array_t<bool> inv_counted(innovations ? N : 0);
+  static_assert(sizeof(bool) == sizeof(std::uint8_t));
+  if (innovations) {
+    out.innovation_points_h = inv_points.mutable_data();
+    out.innovation_counted = reinterpret_cast<std::uint8_t*>(inv_counted.mutable_data());  // 0 or 1: valid bools
+  }
   {
     py::gil_scoped_release release;
     inovasi::score_batch(v, out, T);
@@ -127,6 +136,10 @@ py::dict score_arrays(const py::object& edition, const py::object& government_le
   d["counted"] = n;
   d["divisor"] = div;
   d["count_h"] = cnt;
+  if (innovations) {
+    d["innovation_points_h"] = inv_points;
+    d["innovation_counted"] = inv_counted;
+  }
   return d;
 }
 
@@ -191,8 +204,9 @@ void register_batch(py::module_& m) {
   m.def("score_arrays", &score_arrays, py::arg("edition"), py::arg("government_levels"), py::arg("innovation_levels"),
         py::arg("region_offsets"), py::arg("status"), py::arg("affairs") = py::none(),
         py::arg("government_caps") = py::none(), py::arg("innovation_caps") = py::none(), py::arg("threads") = 1,
-        py::arg("cap_rule") = "at_most",
-        "Score columnar arrays (layout in docs/batch.md); returns a dict of per-region numpy arrays");
+        py::arg("cap_rule") = "at_most", py::arg("innovations") = false,
+        "Score columnar arrays (layout in docs/batch.md); returns a dict of per-region numpy arrays "
+        "(and, with innovations=True, per-innovation innovation_points_h and innovation_counted)");
 
   m.def(
       "columns_from_text",

@@ -50,28 +50,69 @@ py::dict region_dict(const inovasi::RegionResult& r) {
   return d;
 }
 
-std::unique_ptr<ScenarioBase> base_from_text(const py::bytes& data, const py::object& edition,
-                                             const std::string& source, const py::object& rebind_to) {
-  const std::string_view text = data;  // immutable, held by the caller for the call
+// A base with what it was built from (the input's bytes, held, not copied; the editions), so
+// that pickling can carry them and build the base again where it lands (exact by construction).
+struct PyBase : ScenarioBase {
+  PyBase(ScenarioBase&& b, py::object data, py::object edition, std::string source, py::object rebind_to)
+      : ScenarioBase(std::move(b)), data(std::move(data)), edition_arg(std::move(edition)),
+        source(std::move(source)), rebind_to(std::move(rebind_to)) {}
+  py::object data, edition_arg;
+  std::string source;
+  py::object rebind_to;
+};
+
+std::unique_ptr<PyBase> base_from_text(const py::bytes& data, const py::object& edition, const std::string& source,
+                                       const py::object& rebind_to) {
+  const std::string_view text = data;  // immutable, held by the base
   inovasi::ParseOptions o;
   o.source = source;
+  py::object edition_obj = py::none(), rebind_obj = py::none();
   if (!edition.is_none()) {
     o.edition = edition_arg(edition);
     o.override_edition = true;
+    edition_obj = py::cast(PyEdition{o.edition});
   }
   inovasi::EditionPtr other;
-  if (!rebind_to.is_none()) other = edition_arg(rebind_to);
-  py::gil_scoped_release release;
-  std::vector<inovasi::Submission> subs;
-  inovasi::RecordReader reader(text, o);
-  inovasi::RecordResult rec;
-  while (reader.next(rec)) {
-    if (rec.error) throw *rec.error;
-    subs.push_back(std::move(*rec.submission));
+  if (!rebind_to.is_none()) {
+    other = edition_arg(rebind_to);
+    rebind_obj = py::cast(PyEdition{other});
   }
-  if (subs.empty()) throw inovasi::InputError("", "no regions in the input", source);
-  if (other) return std::make_unique<ScenarioBase>(subs, other);
-  return std::make_unique<ScenarioBase>(subs);
+  std::unique_ptr<ScenarioBase> base;
+  {
+    py::gil_scoped_release release;
+    std::vector<inovasi::Submission> subs;
+    inovasi::RecordReader reader(text, o);
+    inovasi::RecordResult rec;
+    while (reader.next(rec)) {
+      if (rec.error) throw *rec.error;
+      subs.push_back(std::move(*rec.submission));
+    }
+    if (subs.empty()) throw inovasi::InputError("", "no regions in the input", source);
+    base = other ? std::make_unique<ScenarioBase>(subs, other) : std::make_unique<ScenarioBase>(subs);
+  }
+  return std::make_unique<PyBase>(std::move(*base), data, edition_obj, source, rebind_obj);
+}
+
+// Pickled as (rebuild function, (state,)) with the state (version, bytes, edition or None,
+// source, rebind_to or None); from protocol 5 on the bytes travel as a PickleBuffer, out of band
+// when the pickler takes buffers.
+py::tuple base_reduce(const PyBase& b, int protocol) {
+  py::object data = b.data;
+  if (protocol >= 5) data = py::module_::import("pickle").attr("PickleBuffer")(b.data);
+  py::object edition = b.edition_arg.is_none() ? py::object(py::none())
+                                               : edition_for_pickle(b.edition_arg.cast<const PyEdition&>().ptr);
+  py::object rebind = b.rebind_to.is_none() ? py::object(py::none())
+                                            : edition_for_pickle(b.rebind_to.cast<const PyEdition&>().ptr);
+  py::object rebuild = py::module_::import("inovasi._core").attr("_scenario_base_from_state");
+  return py::make_tuple(rebuild, py::make_tuple(py::make_tuple(kPickleVersion, data, edition, b.source, rebind)));
+}
+
+std::unique_ptr<PyBase> base_from_state(const py::tuple& t) {
+  check_state(t, 5, "ScenarioBase");
+  // In band the bytes come back as bytes; out of band as whatever buffer the loader was given.
+  py::object data = t[1];
+  if (!py::isinstance<py::bytes>(data)) data = py::bytes(py::reinterpret_steal<py::object>(PyBytes_FromObject(data.ptr())));
+  return base_from_text(data.cast<py::bytes>(), t[2], t[3].cast<std::string>(), t[4]);
 }
 
 // The planner's options from the keyword arguments plan() and gains() share.
@@ -95,24 +136,40 @@ inovasi::PlanOptions plan_options(const std::string& policy, std::map<std::strin
 }  // namespace
 
 void register_scenario(py::module_& m) {
-  py::class_<ScenarioBase>(m, "ScenarioBase")
+  m.def(
+      "scenario_edition",
+      [](const std::string& changes_json) -> py::object {
+        inovasi::EditionPtr e = inovasi::scenario_edition(changes_json);
+        return e ? py::cast(PyEdition{e}) : py::object(py::none());
+      },
+      py::arg("changes"), "The edition a change text names (\"edition\"), or None");
+  m.def(
+      "same_edition",
+      [](const py::object& a, const py::object& b) { return inovasi::same_edition(*edition_arg(a), *edition_arg(b)); },
+      py::arg("a"), py::arg("b"), "Whether two editions are one (the same object or file content)");
+  m.def("_scenario_base_from_state", &base_from_state, py::arg("state"));
+  py::class_<PyBase>(m, "ScenarioBase")
       .def(py::init(&base_from_text), py::arg("data"), py::arg("edition") = py::none(), py::arg("source") = "",
            py::arg("rebind_to") = py::none())
-      .def_property_readonly("regions", &ScenarioBase::regions)
-      .def_property_readonly("edition", [](const ScenarioBase& b) { return PyEdition{b.columns().edition}; })
-      .def_property_readonly("codes", [](const ScenarioBase& b) { return b.columns().codes; })
-      .def_property_readonly("names", [](const ScenarioBase& b) { return b.columns().names; })
-      .def_property_readonly("provinces", [](const ScenarioBase& b) { return b.columns().provinces; })
-      .def_property_readonly("types", [](const ScenarioBase& b) { return copy_array(b.columns().types); })
+      .def("__reduce_ex__", &base_reduce, py::arg("protocol"))
+      // Immutable after construction (and safe to share between threads): a copy is the base itself.
+      .def("__copy__", [](const py::object& self) { return self; })
+      .def("__deepcopy__", [](const py::object& self, const py::object&) { return self; }, py::arg("memo"))
+      .def_property_readonly("regions", [](const PyBase& b) { return b.regions(); })
+      .def_property_readonly("edition", [](const PyBase& b) { return PyEdition{b.columns().edition}; })
+      .def_property_readonly("codes", [](const PyBase& b) { return b.columns().codes; })
+      .def_property_readonly("names", [](const PyBase& b) { return b.columns().names; })
+      .def_property_readonly("provinces", [](const PyBase& b) { return b.columns().provinces; })
+      .def_property_readonly("types", [](const PyBase& b) { return copy_array(b.columns().types); })
       .def(
           "nominal",
-          [](const ScenarioBase& b, const std::string& policy) {
+          [](const PyBase& b, const std::string& policy) {
             return result_dict(b.nominal(inovasi::policy_from_string(policy)));
           },
           py::arg("policy") = "self_assessed")
       .def(
           "score",
-          [](const ScenarioBase& b, const std::string& changes_json, int threads) {
+          [](const PyBase& b, const std::string& changes_json, int threads) {
             BatchResult r;
             {
               py::gil_scoped_release release;
@@ -124,7 +181,7 @@ void register_scenario(py::module_& m) {
           "Every region under a scenario in the JSON change format (docs/scenario.md)")
       .def(
           "score_region",
-          [](const ScenarioBase& b, const std::string& changes_json, const std::string& code) {
+          [](const PyBase& b, const std::string& changes_json, const std::string& code) {
             const inovasi::Scenario sc = inovasi::parse_scenario(changes_json, b);
             inovasi::Workspace ws;
             return region_dict(b.score_region(sc, b.region_index(code), ws));
@@ -132,7 +189,7 @@ void register_scenario(py::module_& m) {
           py::arg("changes"), py::arg("region"), "One region (by code) under a scenario")
       .def(
           "plan",
-          [](const ScenarioBase& b, const std::string& code, std::optional<std::int64_t> target_iid_h,
+          [](const PyBase& b, const std::string& code, std::optional<std::int64_t> target_iid_h,
              std::optional<std::string> target_category, const std::string& policy,
              std::map<std::string, std::int64_t> row_cost, std::int64_t default_cost, std::vector<std::string> fixed_rows,
              std::size_t max_new, std::map<std::string, int> new_profile, bool median_profile,
@@ -154,7 +211,7 @@ void register_scenario(py::module_& m) {
           "The cheapest path of one region (by code) to a target, as the JSON text of docs/plan.md")
       .def(
           "gains",
-          [](const ScenarioBase& b, const std::string& code, const std::string& policy,
+          [](const PyBase& b, const std::string& code, const std::string& policy,
              std::map<std::string, std::int64_t> row_cost, std::int64_t default_cost, std::vector<std::string> fixed_rows,
              std::size_t max_new, std::map<std::string, int> new_profile, bool median_profile,
              std::vector<std::string> new_affairs, std::int64_t new_cost, bool all) {

@@ -4,20 +4,165 @@
 #include <system_error>
 
 #include "common.hpp"
+#include "inovasi/error.hpp"
 #include "inovasi/evidence.hpp"
 #include "inovasi/score.hpp"
 #include "inovasi/submission.hpp"
 
 namespace {
 
+// A parsed submission, with what it was parsed from: the JSON text, the source name and the
+// limits, so that pickling can carry it as text and rebuild it exactly (the parser is the one
+// reader of submissions: no second writer of the model to keep in step).
 struct PySubmission {
   std::shared_ptr<const inovasi::Submission> ptr;
+  std::shared_ptr<const std::string> text;
+  std::string source;
+  inovasi::ParseLimits limits;
 };
 
 struct PyScore {
   inovasi::Score score;
   inovasi::EditionPtr edition;
+  PySubmission submission;  // what was scored: a pickled score is rebuilt from it
 };
+
+py::tuple limits_state(const inovasi::ParseLimits& l) {
+  return py::make_tuple(l.max_depth, l.max_document_bytes, l.max_innovations, l.max_evidence_items,
+                        l.max_region_evidence_items);
+}
+
+inovasi::ParseLimits limits_from_state(const py::tuple& t) {
+  if (t.size() != 5) throw py::value_error("a pickled ParseLimits state of " + std::to_string(t.size()) + " fields, not 5");
+  inovasi::ParseLimits l;
+  l.max_depth = t[0].cast<std::size_t>();
+  l.max_document_bytes = t[1].cast<std::size_t>();
+  l.max_innovations = t[2].cast<std::size_t>();
+  l.max_evidence_items = t[3].cast<std::size_t>();
+  l.max_region_evidence_items = t[4].cast<std::size_t>();
+  return l;
+}
+
+PySubmission parse(std::shared_ptr<const std::string> text, inovasi::ParseOptions options) {
+  PySubmission out{nullptr, std::move(text), options.source, options.limits};
+  py::gil_scoped_release release;
+  out.ptr = std::make_shared<const inovasi::Submission>(inovasi::parse_submission(*out.text, options));
+  return out;
+}
+
+// The text of a submission argument: str or bytes as they are; any other value (a dict) read
+// directly, with the depth limit (the core treats any limit above 1024 as 1024).
+std::shared_ptr<const std::string> submission_text(const py::object& data, const inovasi::ParseLimits& limits) {
+  if (PyUnicode_Check(data.ptr()) || PyBytes_Check(data.ptr()))
+    return std::make_shared<const std::string>(data.cast<std::string>());
+  return std::make_shared<const std::string>(json_of_python(data, std::min<std::size_t>(limits.max_depth, 1024)));
+}
+
+// State: (version, edition, text bytes, source, limits). Rebuilt under the submission's own
+// edition (overriding whatever the text names: the edition it was read under).
+py::tuple submission_state(const PySubmission& s) {
+  return py::make_tuple(kPickleVersion, edition_for_pickle(s.ptr->edition), py::bytes(*s.text), s.source,
+                        limits_state(s.limits));
+}
+
+PySubmission submission_from_state(const py::tuple& t) {
+  check_state(t, 5, "Submission");
+  inovasi::ParseOptions o;
+  o.edition = t[1].cast<const PyEdition&>().ptr;
+  o.override_edition = true;
+  o.source = t[3].cast<std::string>();
+  o.limits = limits_from_state(t[4].cast<py::tuple>());
+  return parse(std::make_shared<const std::string>(t[2].cast<std::string>()), std::move(o));
+}
+
+PyScore score_of(const PySubmission& sub, inovasi::Policy policy) {
+  inovasi::ScoreOptions o;
+  o.policy = policy;
+  PyScore out{{}, sub.ptr->edition, sub};
+  {
+    py::gil_scoped_release release;
+    out.score = inovasi::score(*sub.ptr, o);
+  }
+  return out;
+}
+
+// The breakdown as Python values, straight from the score (no JSON): points as integer
+// hundredths (``*_h``), exact fractions as "p/q" text, rows by key with the edition's names.
+py::dict finding_dict(const inovasi::Finding& f) {
+  py::dict x;
+  x["pointer"] = f.pointer;
+  x["row"] = f.row;
+  x["innovation"] = f.innovation.empty() ? py::object(py::none()) : py::object(py::str(f.innovation));
+  x["evidence"] = f.evidence_index >= 0 ? py::object(py::int_(f.evidence_index)) : py::object(py::none());
+  x["rule"] = f.rule;
+  x["severity"] = inovasi::to_string(f.severity);
+  x["message"] = f.message;
+  return x;
+}
+
+py::list indicators_of(const PyScore& p) {
+  const auto& ed = *p.edition;
+  py::list out;
+  for (const auto& r : p.score.government) {
+    const auto& row = ed.rows[r.row];
+    py::dict d;
+    d["row"] = row.key;
+    d["name"] = row.name;
+    d["weight_h"] = row.weight_h;
+    d["claimed_level"] = r.claimed_level;
+    d["level"] = r.level;
+    d["points_h"] = r.points_h;
+    d["claimed_points_h"] = r.claimed_points_h;
+    d["points_at_risk_h"] = r.at_risk_h;
+    out.append(d);
+  }
+  return out;
+}
+
+py::list innovations_of(const PyScore& p) {
+  const auto& ed = *p.edition;
+  // One Python string per row key, shared by every innovation's dicts (most of the cost).
+  std::vector<py::str> keys;
+  keys.reserve(ed.rows.size());
+  for (const auto& row : ed.rows) keys.emplace_back(row.key);
+  py::list out;
+  for (const auto& inv : p.score.innovations) {
+    py::dict d;
+    d["id"] = inv.id;
+    d["name"] = inv.name;
+    d["department"] = inv.department;
+    d["status"] = inovasi::to_string(inv.status);
+    d["counted"] = inv.counted;
+    d["points_h"] = inv.points_h;
+    d["claimed_points_h"] = inv.claimed_points_h;
+    d["points_at_risk_h"] = inv.at_risk_h;
+    py::dict levels, claimed;
+    for (const auto& r : inv.rows) {
+      levels[keys[r.row]] = r.level;
+      claimed[keys[r.row]] = r.claimed_level;
+    }
+    d["levels"] = levels;
+    d["claimed_levels"] = claimed;
+    out.append(d);
+  }
+  return out;
+}
+
+py::list departments_of(const PyScore& p) {
+  py::list out;
+  for (const auto& dep : p.score.departments) {
+    py::dict d;
+    d["name"] = dep.name;
+    d["innovations"] = dep.innovations;
+    d["points_h"] = dep.points_h;
+    d["mean_points_exact"] = dep.mean_points.to_string();
+    d["iid_contribution_exact"] = dep.iid_contribution.to_string();
+    d["points_at_risk_h"] = dep.at_risk_h;
+    d["iid_at_risk_exact"] = dep.at_risk_iid.to_string();
+    out.append(d);
+  }
+  return out;
+}
 
 inovasi::ParseOptions make_options(const std::optional<PyEdition>& edition, bool override_edition,
                                    const std::string& source, const inovasi::ParseLimits& limits) {
@@ -120,7 +265,18 @@ void register_scoring(py::module_& m) {
       .def_readwrite("max_depth", &inovasi::ParseLimits::max_depth)
       .def_readwrite("max_document_bytes", &inovasi::ParseLimits::max_document_bytes)
       .def_readwrite("max_innovations", &inovasi::ParseLimits::max_innovations)
-      .def_readwrite("max_evidence_items", &inovasi::ParseLimits::max_evidence_items);
+      .def_readwrite("max_evidence_items", &inovasi::ParseLimits::max_evidence_items)
+      .def_readwrite("max_region_evidence_items", &inovasi::ParseLimits::max_region_evidence_items)
+      .def("__eq__", [](const inovasi::ParseLimits& a, const inovasi::ParseLimits& b) {
+        return limits_state(a).equal(limits_state(b));
+      })
+      .def("__copy__", [](const inovasi::ParseLimits& l) { return l; })
+      .def("__deepcopy__", [](const inovasi::ParseLimits& l, const py::object&) { return l; }, py::arg("memo"))
+      .def(py::pickle([](const inovasi::ParseLimits& l) { return py::make_tuple(kPickleVersion, limits_state(l)); },
+                      [](const py::tuple& t) {
+                        check_state(t, 2, "ParseLimits");
+                        return limits_from_state(t[1].cast<py::tuple>());
+                      }));
 
   py::class_<PySubmission>(m, "Submission", "A parsed, validated submission of one region")
       .def_property_readonly("region_code", [](const PySubmission& s) { return s.ptr->region.code; })
@@ -129,6 +285,14 @@ void register_scoring(py::module_& m) {
       .def_property_readonly("province", [](const PySubmission& s) { return s.ptr->region.province; })
       .def_property_readonly("edition", [](const PySubmission& s) { return PyEdition{s.ptr->edition}; })
       .def_property_readonly("innovation_count", [](const PySubmission& s) { return s.ptr->innovations.size(); })
+      .def_property_readonly("text", [](const PySubmission& s) { return py::bytes(*s.text); },
+                             "The JSON text the submission was read from (a dict's as the package wrote it)")
+      .def_property_readonly("source", [](const PySubmission& s) { return s.source; })
+      .def_property_readonly("limits", [](const PySubmission& s) { return s.limits; })
+      // Immutable: a copy is the submission itself.
+      .def("__copy__", [](const py::object& self) { return self; })
+      .def("__deepcopy__", [](const py::object& self, const py::object&) { return self; }, py::arg("memo"))
+      .def(py::pickle(&submission_state, &submission_from_state))
       .def("__repr__", [](const PySubmission& s) {
         return "<inovasi.Submission " + s.ptr->region.code + " (" + s.ptr->edition->name + ", " +
                std::to_string(s.ptr->innovations.size()) + " innovations)>";
@@ -140,22 +304,61 @@ void register_scoring(py::module_& m) {
       .def_property_readonly("policy", [](const PyScore& s) { return inovasi::to_string(s.score.policy); })
       .def_property_readonly("region_code", [](const PyScore& s) { return s.score.region_code; })
       .def_property_readonly("edition", [](const PyScore& s) { return s.score.edition; })
+      .def_property_readonly("region_name", [](const PyScore& s) { return s.score.region_name; })
+      .def_property_readonly("region_type", [](const PyScore& s) { return s.score.region_type; })
+      .def_property_readonly("province", [](const PyScore& s) { return s.score.province; })
+      .def_property_readonly("edition_object", [](const PyScore& s) { return PyEdition{s.edition}; })
+      .def_property_readonly("submission", [](const PyScore& s) { return s.submission; })
+      .def_property_readonly("government_h", [](const PyScore& s) { return s.score.government_h; })
+      .def_property_readonly("innovation_sum_h", [](const PyScore& s) { return s.score.innovation_sum_h; })
+      .def_property_readonly("count_h", [](const PyScore& s) { return s.score.count_h; })
+      .def_property_readonly("innovations_counted", [](const PyScore& s) { return s.score.innovations_counted; })
+      .def_property_readonly("innovations_not_counted", [](const PyScore& s) { return s.score.innovations_not_counted; })
+      .def_property_readonly("divisor", [](const PyScore& s) { return s.score.divisor; })
+      .def_property_readonly("innovation_average_exact", [](const PyScore& s) { return s.score.innovation_average.to_string(); })
+      .def_property_readonly("total_exact", [](const PyScore& s) { return s.score.total.to_string(); })
+      .def_property_readonly("iid_exact", [](const PyScore& s) { return s.score.iid_exact.to_string(); })
+      .def_property_readonly("self_assessed_iid_hundredths", [](const PyScore& s) { return s.score.self_assessed_iid_h; })
+      .def_property_readonly("gate",
+                             [](const PyScore& s) -> py::object {
+                               if (!s.score.gate_applies) return py::none();
+                               py::dict d;
+                               d["open"] = s.score.gate_open;
+                               d["affairs_covered"] = s.score.affairs_covered;
+                               d["covered"] = s.score.affairs_covered_names;
+                               return d;
+                             })
+      .def_property_readonly("indicators", &indicators_of, "Government rows: one dict each (no JSON)")
+      .def_property_readonly("innovations", &innovations_of, "One dict per innovation, levels by row key (no JSON)")
+      .def_property_readonly("departments", &departments_of)
+      .def_property_readonly("findings",
+                             [](const PyScore& s) {
+                               py::list out;
+                               for (const auto& f : s.score.findings) out.append(finding_dict(f));
+                               return out;
+                             })
       .def("to_json", [](const PyScore& s) {
         py::gil_scoped_release release;  // long for a region with many innovations
         return inovasi::to_json(s.score, *s.edition);
-      });
+      })
+      .def("__copy__", [](const py::object& self) { return self; })
+      .def("__deepcopy__", [](const py::object& self, const py::object&) { return self; }, py::arg("memo"))
+      // State: (version, the submission's state, policy); rebuilt by scoring again (exact).
+      .def(py::pickle(
+          [](const PyScore& s) {
+            return py::make_tuple(kPickleVersion, submission_state(s.submission), inovasi::to_string(s.score.policy));
+          },
+          [](const py::tuple& t) {
+            check_state(t, 3, "Score");
+            return score_of(submission_from_state(t[1].cast<py::tuple>()),
+                            inovasi::policy_from_string(t[2].cast<std::string>()));
+          }));
 
   m.def(
       "parse_submission",
-      [](const std::string& text, std::optional<PyEdition> edition, bool override_edition, const std::string& source,
+      [](const py::object& data, std::optional<PyEdition> edition, bool override_edition, const std::string& source,
          const inovasi::ParseLimits& limits) {
-        auto opt = make_options(edition, override_edition, source, limits);
-        std::shared_ptr<const inovasi::Submission> sub;
-        {
-          py::gil_scoped_release release;
-          sub = std::make_shared<const inovasi::Submission>(inovasi::parse_submission(text, opt));
-        }
-        return PySubmission{sub};
+        return parse(submission_text(data, limits), make_options(edition, override_edition, source, limits));
       },
       py::arg("text"), py::arg("edition") = py::none(), py::arg("override_edition") = false, py::arg("source") = "",
       py::arg("limits") = inovasi::ParseLimits{});
@@ -163,14 +366,7 @@ void register_scoring(py::module_& m) {
   m.def(
       "score",
       [](const PySubmission& sub, const std::string& policy) {
-        inovasi::ScoreOptions o;
-        o.policy = inovasi::policy_from_string(policy);
-        PyScore out{{}, sub.ptr->edition};
-        {
-          py::gil_scoped_release release;
-          out.score = inovasi::score(*sub.ptr, o);
-        }
-        return out;
+        return score_of(sub, inovasi::policy_from_string(policy));
       },
       py::arg("submission"), py::arg("policy") = "self_assessed");
 
@@ -214,7 +410,11 @@ void register_scoring(py::module_& m) {
            py::arg("chunk_bytes") = inovasi::RecordStream::default_chunk_bytes)
       .def("next_batch", &PyScoreStream::next_batch, py::arg("max_records") = 1024,
            py::arg("max_bytes") = std::size_t(4) << 20)
-      .def_property_readonly("bytes_read", &PyScoreStream::bytes_read);
+      .def_property_readonly("bytes_read", &PyScoreStream::bytes_read)
+      .def("__reduce_ex__", [](const PyScoreStream&, int) -> py::object {
+        throw py::type_error("a ScoreStream reads a file descriptor of this process: it cannot be pickled "
+                             "(pickle the submissions or the results instead)");
+      });
 
   // Pre-validation: one dict per answer given (or mandatory and unmet), with the
   // evidence-supported level and the findings (the set score() and `inovasi check` show).
@@ -241,23 +441,22 @@ void register_scoring(py::module_& m) {
           d["has_error"] = c.has_error;
           d["acceptance"] = c.acceptance;
           py::list fs;
-          for (const auto& f : c.findings) {
-            py::dict x;
-            x["pointer"] = f.pointer;
-            x["row"] = f.row;
-            x["innovation"] = f.innovation.empty() ? py::object(py::none()) : py::object(py::str(f.innovation));
-            x["evidence"] = f.evidence_index >= 0 ? py::object(py::int_(f.evidence_index)) : py::object(py::none());
-            x["rule"] = f.rule;
-            x["severity"] = inovasi::to_string(f.severity);
-            x["message"] = f.message;
-            fs.append(x);
-          }
+          for (const auto& f : c.findings) fs.append(finding_dict(f));
           d["findings"] = fs;
           out.append(d);
         }
         return out;
       },
       py::arg("submission"), py::arg("policy") = "self_assessed");
+
+  m.def(
+      "json_text",
+      [](const py::object& value, std::size_t max_depth) {
+        return json_of_python(value, std::min<std::size_t>(max_depth, 1024));
+      },
+      py::arg("value"), py::arg("max_depth") = 64,
+      "A Python value (dict, list, str, numbers, numpy scalars) as JSON text; InputError with the JSON Pointer "
+      "of a value that is not JSON");
 
   m.def("policies", [] {
     return std::vector<std::string>{"self_assessed", "supported", "strict", "assessor"};

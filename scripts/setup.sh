@@ -112,7 +112,9 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$fingerprint" ] \
 else
   log "building inovasi (build/py)"
   rm -f "$stamp"
-  "$PY" -m pip install -q --no-build-isolation --no-deps . 1>&2
+  # The C++ tests are built in the same tree (build/py) for ctest; a plain `pip install .`
+  # leaves them out and needs no GoogleTest.
+  "$PY" -m pip install -q --no-build-isolation --no-deps -C cmake.define.INOVASI_BUILD_TESTS=ON . 1>&2
   mkdir -p build/py && echo "$fingerprint" > "$stamp"
 fi
 command -v pyenv >/dev/null 2>&1 && pyenv rehash >/dev/null 2>&1 || true

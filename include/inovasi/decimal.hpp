@@ -9,8 +9,6 @@
 
 namespace inovasi {
 
-// Exact intermediate products of the scoring arithmetic (GCC/Clang extension).
-__extension__ typedef __int128 int128;
 
 class Decimal {
  public:
@@ -36,6 +34,34 @@ class Decimal {
   bool negative_ = false;
   std::string digits_;  // no leading or trailing zeros; empty for zero
   std::int32_t exponent_ = 0;  // value = digits × 10^exponent
+};
+
+// An exact rational in lowest terms with a positive denominator: the exact values of a score
+// (the unrounded IID, averages, shares of the IID). The library computes its terms as 128-bit
+// integers; this type keeps each as two 64-bit words, so that no compiler extension shows in a
+// public header.
+class Fraction {
+ public:
+  Fraction() = default;  // 0
+  // num/den in lowest terms; std::invalid_argument when den is 0.
+  static Fraction of(std::int64_t num, std::int64_t den);
+
+  std::string to_string() const;    // "p/q", or "p" when q == 1
+  std::string numerator() const;    // decimal text, signed
+  std::string denominator() const;  // decimal text, positive
+  double to_double() const;
+  int sign() const noexcept { return num_hi_ < 0 ? -1 : (num_hi_ == 0 && num_lo_ == 0) ? 0 : 1; }
+
+  // Exact; std::overflow_error when a term would not fit in 128 bits.
+  friend Fraction operator+(const Fraction& a, const Fraction& b);
+  friend Fraction operator-(const Fraction& a, const Fraction& b);
+  friend std::strong_ordering operator<=>(const Fraction& a, const Fraction& b);
+  friend bool operator==(const Fraction&, const Fraction&) = default;  // lowest terms: exact
+
+ private:
+  std::uint64_t num_lo_ = 0, den_lo_ = 1;
+  std::int64_t num_hi_ = 0, den_hi_ = 0;
+  friend struct FractionAccess;  // the library's view of the terms (src/model/wide.hpp)
 };
 
 // Integer hundredths as decimal text, the one formatter of every surface (score JSON, error

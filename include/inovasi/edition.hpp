@@ -15,6 +15,7 @@ namespace inovasi {
 struct Provenance {
   char mark = 'U';  // 'C' confirmed, 'P' probable, 'U' uncertain / our assumption
   std::string note;
+  friend bool operator==(const Provenance&, const Provenance&) = default;
 };
 
 enum class InputKind { level, count, decimal, code, years, bases };
@@ -31,6 +32,7 @@ struct Threshold {
   int level = 0;
   Decimal value;
   bool inclusive = true;
+  friend bool operator==(const Threshold&, const Threshold&) = default;
 };
 
 // Raw value → level (docs/model.md §2.1): thresholds on each level's good side, highest first.
@@ -41,6 +43,7 @@ struct Bands {
   int otherwise = 0;
   std::vector<std::string> level_labels;
   int level_for(const Decimal& v) const;
+  friend bool operator==(const Bands&, const Bands&) = default;
 };
 
 struct YearRule {
@@ -49,6 +52,7 @@ struct YearRule {
   Op op = Op::all;
   std::vector<int> offsets;  // years back from T-0 (0 = T-0, 1 = T-1, ...)
   int count = 0;
+  friend bool operator==(const YearRule&, const YearRule&) = default;
 };
 
 // Evidence rules of one row (docs/model.md §6, §6.1; docs/editions.md "Evidence rules"). The
@@ -71,6 +75,7 @@ struct EvidenceRule {
   Decimal max_seconds;                       // max_duration
   std::vector<std::string> companion_kinds;  // companion
   std::vector<std::vector<std::string>> needs;  // group_set: one kind of each set per group
+  friend bool operator==(const EvidenceRule&, const EvidenceRule&) = default;
 };
 
 struct EvidenceRules {
@@ -80,6 +85,7 @@ struct EvidenceRules {
   std::map<std::string, int> kind_level; // by_kind: kind -> level or kClaim
   std::vector<EvidenceRule> rules;
   Provenance provenance;
+  friend bool operator==(const EvidenceRules&, const EvidenceRules&) = default;
 };
 
 struct Row {
@@ -101,18 +107,21 @@ struct Row {
 
   // years rows: the level of a set of offsets back from T-0 under year_rules (first match).
   int level_for_years(const std::vector<int>& offsets, int level_min) const;
+  friend bool operator==(const Row&, const Row&) = default;
 };
 
 struct Aspect {
   std::string key, name;
   bool per_innovation = false;
   std::vector<std::string> variables;
+  friend bool operator==(const Aspect&, const Aspect&) = default;
 };
 
 struct CategoryBand {
   std::string label;
   std::int64_t lower_h = 0;  // IID hundredths
   bool strict = false;
+  friend bool operator==(const CategoryBand&, const CategoryBand&) = default;
 };
 
 // Limits every loaded edition keeps, so that the columnar engine (uint8 level columns, one 64-bit
@@ -125,6 +134,7 @@ struct CountGate {
   std::vector<std::string> affairs;  // normalised (lower case, trimmed)
   int min_covered = 0;
   GateCounted counted = GateCounted::counted;
+  friend bool operator==(const CountGate&, const CountGate&) = default;
 };
 
 // How an answer's findings lower its acceptance probability (simulation, docs/model.md §6):
@@ -134,11 +144,13 @@ struct CountGate {
 struct AcceptanceFactors {
   double info = 1.0, warning = 1.0, error = 1.0;
   double of(Severity s) const { return s == Severity::error ? error : s == Severity::warning ? warning : info; }
+  friend bool operator==(const AcceptanceFactors&, const AcceptanceFactors&) = default;
 };
 
 struct Eligibility {
   bool enabled = false;
   std::string applied_from, applied_to;  // ISO dates, inclusive
+  friend bool operator==(const Eligibility&, const Eligibility&) = default;
 };
 
 class Edition {
@@ -166,6 +178,9 @@ class Edition {
   std::vector<int> government_rows, innovation_rows;  // indices into rows
   std::map<std::string, Provenance> provenance;       // top-level parameter -> provenance
   std::string sha256;  // of the edition file's bytes (provenance: what a result was scored under)
+  // The edition file's text as loaded (what sha256 is of), so that an edition can travel as
+  // data and be rebuilt where it lands (pickling, worker processes).
+  std::string text;
 
   int t0_year() const { return assessment_year - t0_offset; }
   // Index into rows, or -1.
@@ -174,20 +189,75 @@ class Edition {
   // in hundredths (rounded reading) or as the exact fraction num/den; bands.size() is the
   // lowest category.
   std::size_t band_of_hundredths(std::int64_t iid_h) const;
-  std::size_t band_of_fraction(int128 num, int128 den) const;  // IID = num/den
+  std::size_t band_of_fraction(const Fraction& iid) const;
   const std::string& category_label(std::size_t band) const;
   // Category of an IID given in hundredths (rounded reading) or as exact fraction num/den.
   const std::string& category_of_hundredths(std::int64_t iid_h) const;
-  const std::string& category_of_fraction(int128 num, int128 den) const;  // IID = num/den
+  const std::string& category_of_fraction(const Fraction& iid) const;
   std::int64_t max_government_h() const;
   std::int64_t max_innovation_h() const;
+  // The one place of the rule "maximum total = government rows' weights × level_max + one
+  // innovation's rows' weights × level_max + count rate × cap" (the divisor-free ceiling the
+  // category bands are read against). Of a built edition it equals max_total_h. The second form
+  // takes one weight per row (hundredths, edition row order) in place of the rows' own, for
+  // analyses that vary weights; its sum must stay within the engine's exact range (as every
+  // built edition's does).
+  std::int64_t max_total_of_weights() const;
+  std::int64_t max_total_of_weights(const std::vector<std::int64_t>& weight_h) const;
+
+  // Every field, the index included (it follows from rows); sha256 compares too.
+  friend bool operator==(const Edition&, const Edition&) = default;
 
  private:
   std::map<std::string, int> index_;
-  friend class EditionBuilder;
+  friend struct EditionDraft;
 };
 
 using EditionPtr = std::shared_ptr<const Edition>;
+
+// An edition a program fills in memory: the fields of an edition file (docs/editions.md), in
+// the model's units (hundredths, level numbers, offsets back from T-0). validate() applies the
+// edition rules the JSON reader applies (the reader fills a draft and calls the same function):
+// it throws the InputError the reader gives for the same edition written as JSON, its pointer
+// into the would-be file ("/rows/12/weight", "/count_points/value/gate/affairs"). build()
+// validates and returns the immutable Edition.
+//
+// Differences from Edition: aspects are listed in file order (each with its scope in
+// per_innovation), rows name their aspect by key (aspect_index, the index and the row lists
+// follow), code keys may be in any case (lower-cased by build), gate affairs as given
+// (normalised by build), a count/decimal row's bands->level_labels and a basis's level_labels
+// left empty take the row's labels, and max_total_h may be left unset (then the weights give
+// it). Top-level parameters carry their provenance in `provenance` under the file's key
+// ("assessment_year", ...); each required one must be there.
+struct EditionDraft {
+  std::string name, title, description;
+  // Wider than the Edition's: the range rules are validate()'s, not the type's.
+  std::int64_t assessment_year = 0;
+  std::int64_t t0_offset = 0;
+  std::int64_t level_min = 0, level_max = 3;
+  std::int64_t divisor_minimum = 1;
+  std::int64_t count_rate_h = 0;
+  std::int64_t count_cap = 0;
+  std::optional<CountGate> gate;
+  Rounding rounding = Rounding::half_up;
+  CategoryReading category_reading = CategoryReading::rounded;
+  std::vector<CategoryBand> bands;
+  std::string lowest_category;
+  std::optional<std::int64_t> max_total_h;
+  std::optional<Eligibility> eligibility;
+  MandatoryRule mandatory_rule = MandatoryRule::finding;
+  std::vector<std::string> evidence_kinds;
+  std::optional<RevisionAs> revision_counts_as;        // unset: rejected
+  std::optional<AcceptanceFactors> acceptance_factors;  // unset: every factor 1
+  std::vector<Aspect> aspects;
+  std::vector<Row> rows;
+  std::map<std::string, Provenance> provenance;
+
+  // A draft of an existing edition (to derive a user edition from a shipped one).
+  static EditionDraft of(const Edition& ed);
+  void validate() const;     // throws InputError at the first broken rule
+  EditionPtr build() const;  // validate(), then the Edition (sha256 empty)
+};
 
 // Shipped editions, embedded in the library ("iid-2023", ...).
 std::vector<std::string> builtin_edition_names();

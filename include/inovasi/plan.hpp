@@ -113,8 +113,8 @@ struct StepGain {
   bool new_innovation = false;
   std::int64_t cost = 0;
   RegionResult after;
-  // The exact IID gained, as a fraction of hundredths: gain_num / gain_den (gain_den > 0).
-  int128 gain_num = 0, gain_den = 1;
+  // The exact IID gained, in hundredths (negative for a step that loses).
+  Fraction gain;
 };
 std::vector<StepGain> marginal_gains(const ScenarioBase& base, std::size_t region, const PlanOptions& options,
                                      bool all = false);

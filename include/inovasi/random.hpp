@@ -112,20 +112,39 @@ constexpr double uniform(std::uint64_t seed, Key k, std::uint64_t counter) noexc
 // Uniform in [0, n) for n ≥ 1, without modulo bias: Lemire's multiply-and-reject on 64 bits.
 // A rejected draw (probability < n / 2^64) is re-mixed, mix64(x + γ), so the result stays a
 // pure function of (seed, key, counter). n = 0 gives 0.
+// The 128-bit product x·n as (high, low) words: the compiler's 128-bit type where it has one,
+// else four 32-bit products (the same words, tested against the former), so that a compiler
+// without __int128 compiles this header too.
+struct Product128 {
+  std::uint64_t high, low;
+  friend bool operator==(const Product128&, const Product128&) = default;
+};
+constexpr Product128 multiply_64_portable(std::uint64_t x, std::uint64_t n) noexcept {
+  const std::uint64_t xl = x & 0xFFFFFFFFu, xh = x >> 32, nl = n & 0xFFFFFFFFu, nh = n >> 32;
+  const std::uint64_t ll = xl * nl, lh = xl * nh, hl = xh * nl, hh = xh * nh;
+  const std::uint64_t mid = (ll >> 32) + (lh & 0xFFFFFFFFu) + (hl & 0xFFFFFFFFu);
+  return {hh + (lh >> 32) + (hl >> 32) + (mid >> 32), (mid << 32) | (ll & 0xFFFFFFFFu)};
+}
+constexpr Product128 multiply_64(std::uint64_t x, std::uint64_t n) noexcept {
+#if defined(__SIZEOF_INT128__)
+  __extension__ typedef unsigned __int128 u128;
+  const u128 m = static_cast<u128>(x) * n;
+  return {static_cast<std::uint64_t>(m >> 64), static_cast<std::uint64_t>(m)};
+#else
+  return multiply_64_portable(x, n);
+#endif
+}
 constexpr std::uint64_t below_of_bits(std::uint64_t x, std::uint64_t n) noexcept {
   if (n == 0) return 0;
-  __extension__ typedef unsigned __int128 u128;
-  u128 m = static_cast<u128>(x) * n;
-  auto low = static_cast<std::uint64_t>(m);
-  if (low < n) {
+  Product128 m = multiply_64(x, n);
+  if (m.low < n) {
     const std::uint64_t t = (0 - n) % n;
-    while (low < t) {
+    while (m.low < t) {
       x = mix64(x + kCounterGamma);
-      m = static_cast<u128>(x) * n;
-      low = static_cast<std::uint64_t>(m);
+      m = multiply_64(x, n);
     }
   }
-  return static_cast<std::uint64_t>(m >> 64);
+  return m.high;
 }
 constexpr std::uint64_t below(std::uint64_t seed, Key k, std::uint64_t counter, std::uint64_t n) noexcept {
   return below_of_bits(bits(seed, k, counter), n);

@@ -170,7 +170,16 @@ class ScenarioBase {
 };
 
 // The JSON change format (docs/scenario.md) read against a base: regions by code, innovations
-// by id (or index), rows by key. Errors are InputError with a JSON Pointer into the text.
+// by id (or index), rows by key. Errors are InputError with a JSON Pointer into the text. A
+// text naming an edition ("edition") must name the base's (the same file content); for another,
+// build the base re-bound to scenario_edition(text) (ScenarioBase(submissions, edition)) and
+// read the text against that.
 Scenario parse_scenario(const std::string& json_text, const ScenarioBase& base);
+
+// The edition a change text names ("edition": a shipped edition's name or a path to an edition
+// file, resolve_edition), or null when it names none. Errors are InputError at "/edition".
+EditionPtr scenario_edition(const std::string& json_text);
+// Whether a and b are one edition: the same object, or the same file content (sha256).
+bool same_edition(const Edition& a, const Edition& b);
 
 }  // namespace inovasi

@@ -18,15 +18,7 @@ namespace inovasi {
 // the level when it is not above the cap, else the edition's level_min — the strict policy.
 enum class CapRule : std::uint8_t { at_most, all_or_nothing };
 
-// An exact non-negative rational in lowest terms.
-struct Fraction {
-  int128 num = 0, den = 1;
-  static Fraction make(int128 num, int128 den);
-  std::string to_string() const;  // "p/q", or "p" when q == 1
-  double to_double() const { return static_cast<double>(num) / static_cast<double>(den); }
-  friend bool operator==(const Fraction&, const Fraction&) = default;
-};
-
+// Fraction (exact rationals, the type of the exact values below) is declared in decimal.hpp.
 
 struct RowScore {
   int row = 0;            // edition row index
@@ -117,8 +109,10 @@ struct ScoreOptions {
 
 Score score(const Submission& submission, const ScoreOptions& options = {});
 
-// IID rounding: exact num/den (non-negative) to hundredths under the edition's mode.
-std::int64_t round_hundredths(int128 num, int128 den, Rounding mode);
+// IID rounding: an exact non-negative number of hundredths (an IID × 100) to a whole number of
+// hundredths under the edition's mode: round_hundredths(Fraction::of(60005, 10), half_even) is
+// 6000. The one rounding rule of the library (the batch kernel calls the same).
+std::int64_t round_hundredths(const Fraction& hundredths, Rounding mode);
 
 // Compact JSON (one line) of a score (its fields: README, "Scoring submissions").
 std::string to_json(const Score& s, const Edition& edition);

@@ -24,6 +24,7 @@ every region, policy and thread count.
 from __future__ import annotations
 
 import os
+import warnings
 from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 import numpy as np
@@ -63,7 +64,9 @@ def columns(source: Union[PathLike, bytes, str, Sequence[PathLike]], edition: Un
 
     With ``edition`` every record is scored under it (overriding its own); otherwise all
     records must share one edition. ``policy`` other than ``self_assessed`` runs pre-validation
-    and stores the validated levels as caps. Returns a dict of numpy arrays (owning their
+    and stores the validated levels as v1 caps: deprecated (a DeprecationWarning), as they
+    freeze the policy at today's claims; read ``evidence=True`` and score with
+    ``score_columns(cols, policy=...)`` instead. Returns a dict of numpy arrays (owning their
     memory, no copy) plus ``edition``, ``codes``, ``names``, ``provinces`` and ``types``.
     ``threads`` reads parts of the input at once (<= 0: every hardware thread); the columns,
     and the error of a bad input (its first bad record), do not depend on it.
@@ -81,6 +84,12 @@ def columns(source: Union[PathLike, bytes, str, Sequence[PathLike]], edition: Un
         return load_parquet(source, edition=edition)
     ed = _edition(edition) if edition is not None else None
     policy = _utf8(policy, "policy")
+    if policy != "self_assessed" and not evidence:
+        warnings.warn(
+            "columns(..., policy=...) stores v1 caps that freeze the policy at today's claims and "
+            "is deprecated: read policy columns with columns(..., evidence=True) and score any "
+            "policy with score_columns(cols, policy=...) (docs/python.md, docs/batch.md)",
+            DeprecationWarning, stacklevel=2)
     if evidence and policy != "self_assessed":
         raise ValueError("evidence=True gives the caps of every policy: leave policy at self_assessed and "
                          "pass the policy to score_columns")
@@ -171,7 +180,7 @@ def _mapped(f):
 def score_arrays(edition: Union[str, Edition], government_levels: np.ndarray, innovation_levels: np.ndarray,
                  region_offsets: np.ndarray, status: np.ndarray, affairs: Optional[np.ndarray] = None,
                  government_caps: Optional[np.ndarray] = None, innovation_caps: Optional[np.ndarray] = None,
-                 threads: int = 1, cap_rule: str = "at_most") -> dict:
+                 threads: int = 1, cap_rule: str = "at_most", innovations: bool = False) -> dict:
     """Score columnar arrays; returns per-region arrays: ``iid_h`` (int64 hundredths),
     ``category`` (uint8 index into the edition's categories; len = lowest), ``government_h``,
     ``innovation_sum_h``, ``count_h`` (int64 hundredths), ``counted``, ``divisor`` (int32).
@@ -180,16 +189,25 @@ def score_arrays(edition: Union[str, Edition], government_levels: np.ndarray, in
     is held for the call (a buffer export and a weak reference), so another thread cannot
     resize one under the kernel: its ``resize`` raises ValueError instead. ``cap_rule``:
     ``at_most`` keeps min(level, cap); ``all_or_nothing`` (the strict policy) keeps a level not
-    above its cap and gives level 0 otherwise."""
+    above its cap and gives level 0 otherwise.
+
+    With ``innovations=True`` the kernel also writes, per innovation (rows of
+    ``innovation_levels``), ``innovation_points_h`` (int64 hundredths: the innovation's points
+    as ``score()`` gives them, 0 for a rejected, uncounted or mandatory-zeroed one) and
+    ``innovation_counted`` (bool: it counts in n), into numpy arrays without a copy."""
     return _core.score_arrays(_edition(edition), government_levels, innovation_levels, region_offsets, status,
-                              affairs, government_caps, innovation_caps, thread_count(threads), cap_rule)
+                              affairs, government_caps, innovation_caps, thread_count(threads), cap_rule,
+                              innovations)
 
 
 def score_columns(cols: Mapping[str, Any], threads: int = 1, use_caps: bool = True,
-                  policy: Optional[str] = None) -> dict:
+                  policy: Optional[str] = None, innovations: bool = False) -> dict:
     """Score a columns dict (from :func:`columns`, :func:`load_parquet` or
     ``inovasi.synth.generate``). With ``policy``, policy columns (schema v2) are scored under it
-    from their claim-independent caps; otherwise the v1 caps, if any, apply (``use_caps``)."""
+    from their claim-independent caps; otherwise the v1 caps, if any, apply (``use_caps``).
+    ``innovations=True`` adds the per-innovation ``innovation_points_h`` and
+    ``innovation_counted`` arrays (see :func:`score_arrays`), in the columns' innovation order
+    (``cols["innovation_ids"]``)."""
     if policy is not None:
         if policy not in POLICIES:
             raise ValueError(f"policy must be one of {', '.join(POLICIES)}, not {policy!r}")
@@ -203,11 +221,11 @@ def score_columns(cols: Mapping[str, Any], threads: int = 1, use_caps: bool = Tr
             gov, inv = cols[f"government_{which}_cap"], cols[f"innovation_{which}_cap"]
         return score_arrays(cols["edition"], cols["government_levels"], cols["innovation_levels"],
                             cols["region_offsets"], cols["status"], cols.get("affairs"), gov, inv, threads,
-                            "all_or_nothing" if policy == "strict" else "at_most")
+                            "all_or_nothing" if policy == "strict" else "at_most", innovations)
     return score_arrays(cols["edition"], cols["government_levels"], cols["innovation_levels"],
                         cols["region_offsets"], cols["status"], cols.get("affairs"),
                         cols.get("government_caps") if use_caps else None,
-                        cols.get("innovation_caps") if use_caps else None, threads)
+                        cols.get("innovation_caps") if use_caps else None, threads, innovations=innovations)
 
 
 def category_labels(edition: Union[str, Edition]) -> list[str]:

@@ -425,15 +425,6 @@ def _cmd_check(args) -> int:
     return _run(args, findings)
 
 
-def _cmd_editions(args) -> int:
-    lines = []
-    for name in _api.edition_names():
-        ed = _api.edition(name)
-        lines.append(f"{name:10}  {printable(ed.title)}\n".encode("utf-8"))
-    write_stdout(lines)
-    return EXIT_OK
-
-
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="inovasi", description="Exact scoring of the Indeks Inovasi Daerah (IID).",
@@ -441,6 +432,7 @@ def _parser() -> argparse.ArgumentParser:
                "good records written and the bad ones reported); 1 internal error; 128+N after "
                "signal N (nothing written); 141 when stdout's reader went away. Input is "
                "streamed record by record; output appears only when the run succeeds.")
+    p.add_argument("--version", action="version", version=f"inovasi {_core.version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     def common(sp):
@@ -475,8 +467,8 @@ def _parser() -> argparse.ArgumentParser:
     sp = sub.add_parser("check", help="pre-validation findings only")
     common(sp)
     sp.set_defaults(func=_cmd_check)
-    sp = sub.add_parser("editions", help="list the shipped editions")
-    sp.set_defaults(func=_cmd_editions)
+    from . import editions
+    editions.add_parser(sub)
     from . import ranking
     ranking.add_parser(sub)
     from . import departments
@@ -491,6 +483,8 @@ def _parser() -> argparse.ArgumentParser:
     synth.add_parser(sub)
     from . import uncertainty
     uncertainty.add_parser(sub)
+    from . import workbook
+    workbook.add_parser(sub)
     return p
 
 
@@ -562,7 +556,9 @@ def main(argv: Iterable[str] | None = None) -> int:
     with _signal_handlers():
         try:
             args = _parser().parse_args(list(argv) if argv is not None else None)
-            return args.func(args)
+            from . import _inputs  # .xlsx and .csv inputs read as JSON Lines
+            with _inputs.converted(args):
+                return args.func(args)
         except (InputError, UsageError, _files.OutputError) as exc:
             _error(f"inovasi: {exc}")
             return EXIT_INPUT

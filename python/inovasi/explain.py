@@ -34,7 +34,7 @@ def explain(source, region: Optional[str] = None, policy: str = "self_assessed",
     from .scenario import ScenarioBase
 
     if isinstance(source, dict):
-        text = json.dumps(source)
+        text = inovasi._core.json_text(source)  # as score() reads a dict (numpy integers too)
     else:
         with open(source, encoding="utf-8") as f:
             text = f.read()
@@ -48,7 +48,7 @@ def explain(source, region: Optional[str] = None, policy: str = "self_assessed",
     code = region or base.codes[0]
     sub = next((s for s in subs if s["region"]["code"] == code), None)
     if sub is None:
-        raise inovasi.InputError("", f"no region with code {code!r} in the input")
+        raise inovasi.InputError(f"no region with code {code!r} in the input")
     s = inovasi.score(sub, policy=policy, edition=edition, override_edition=edition is not None).to_dict()
     ed = inovasi.edition(edition if edition is not None else s["edition"])
     M = ed.level_max

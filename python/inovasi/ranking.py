@@ -95,20 +95,23 @@ def _load(files: Sequence[str], edition, policy: str, threads: int) -> list:
         from ._api import _input_error
         raise _input_error(None, "a Parquet data set is ranked on its own (one directory or file), "
                            "not beside other files")
+    # A validated policy reads policy columns (schema v2) and scores the policy from them; the
+    # self-assessed ranking needs no evidence at all.
+    evidence = policy != "self_assessed"
     try:
-        parts = [batch.columns(list(files), edition=edition, policy=policy, threads=threads)]
+        parts = [batch.columns(list(files), edition=edition, threads=threads, evidence=evidence)]
     except InputError as exc:
         if edition is not None or "columns hold one edition" not in str(exc):
             raise
         parts = []
         for texts in _split_by_edition(files).values():
-            cols = batch.columns(texts, policy=policy, threads=threads)
+            cols = batch.columns(texts, threads=threads, evidence=evidence)
             cols["files"] = [printable(f) for f in files]
             parts.append(cols)
     out = []
     for cols in parts:
         _refuse_duplicates(cols)
-        out.append((cols, batch.score_columns(cols, threads=threads)))
+        out.append((cols, batch.score_columns(cols, threads=threads, policy=policy if evidence else None)))
     return out
 
 

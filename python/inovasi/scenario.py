@@ -38,7 +38,9 @@ def _changes_text(changes: Changes) -> str:
         return bytes(changes).decode("utf-8")
     if isinstance(changes, str):
         return changes
-    return json.dumps(changes)
+    # Read as submissions are (numpy integers from a DataFrame are numbers; InputError with the
+    # JSON Pointer of anything that is not JSON).
+    return str(_core.json_text(changes))
 
 
 def _read(source: Union[PathLike, bytes, Sequence[PathLike]]) -> tuple[bytes, str]:
@@ -72,6 +74,33 @@ class ScenarioBase:
         ed = _edition(edition) if edition is not None else None
         other = _edition(rebind_to) if rebind_to is not None else None
         self._base = _core.ScenarioBase(data, ed, name, other)
+        # Kept for a change text that names another edition: the records are re-bound to it
+        # on demand (once per edition; the data's bytes stay referenced while the base lives).
+        self._source = (data, ed, name)
+        self._rebound: dict[str, ScenarioBase] = {}
+
+    def for_edition(self, edition: Union[str, Edition, None]) -> "ScenarioBase":
+        """This base, or the same records re-bound to ``edition`` (a name, a path or an
+        :class:`inovasi.Edition`) as ``ScenarioBase(source, rebind_to=edition)`` builds them;
+        built once per edition and kept."""
+        if edition is None:
+            return self
+        other = _edition(edition)
+        if _core.same_edition(other, self.edition):
+            return self
+        key = other.sha256 or f"{other.name}@{id(other)}"
+        if key not in self._rebound:
+            data, ed, name = self._source
+            b = ScenarioBase.__new__(ScenarioBase)
+            b._base = _core.ScenarioBase(data, ed, name, other)
+            b._source, b._rebound = self._source, {}
+            self._rebound[key] = b
+        return self._rebound[key]
+
+    def for_changes(self, changes: Changes) -> "ScenarioBase":
+        """The base a change text is scored against: this one, or the records re-bound to the
+        edition the text names (``"edition"``, docs/scenario.md)."""
+        return self.for_edition(_core.scenario_edition(_changes_text(changes)))
 
     @property
     def regions(self) -> int:
@@ -92,12 +121,16 @@ class ScenarioBase:
     def score(self, changes: Changes, threads: int = 1) -> dict:
         """Every region under the scenario: ``iid_h`` (int64 hundredths), ``category`` (index
         into the edition's categories), ``government_h``, ``innovation_sum_h``, ``count_h``,
-        ``counted``, ``divisor``."""
-        return self._base.score(_changes_text(changes), int(threads))
+        ``counted``, ``divisor``. A scenario naming another edition is scored against the
+        records re-bound to it (:meth:`for_changes`); its ``category`` indexes that edition's
+        categories."""
+        text = _changes_text(changes)
+        return self.for_changes(text)._base.score(text, int(threads))
 
     def score_region(self, changes: Changes, region: str) -> dict:
         """One region (by code) under the scenario, as plain integers."""
-        return self._base.score_region(_changes_text(changes), region)
+        text = _changes_text(changes)
+        return self.for_changes(text)._base.score_region(text, region)
 
     def frame(self, changes: Changes, threads: int = 1):
         """A table (pandas) of every region: nominal and scenario IID and category, and the
@@ -109,15 +142,17 @@ class ScenarioBase:
         policy = json.loads(text).get("policy", "self_assessed") if text.strip() else "self_assessed"
         before = self.nominal(policy)
         after = self.score(text, threads)
-        ed = self.edition
-        labels = np.array([c["label"] for c in ed.categories] + [ed.lowest_category], dtype=object)
+
+        def labels(ed):
+            return np.array([c["label"] for c in ed.categories] + [ed.lowest_category], dtype=object)
+
         return pd.DataFrame({
             "code": self.codes,
             "name": self._base.names,
             "iid": before["iid_h"] / 100,
-            "category": labels[before["category"]],
+            "category": labels(self.edition)[before["category"]],
             "scenario_iid": after["iid_h"] / 100,
-            "scenario_category": labels[after["category"]],
+            "scenario_category": labels(self.for_changes(text).edition)[after["category"]],
             "change": (after["iid_h"] - before["iid_h"]) / 100,
             "iid_h": before["iid_h"],
             "scenario_iid_h": after["iid_h"],

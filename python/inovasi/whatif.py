@@ -86,14 +86,18 @@ def whatif(source, changes, edition=None) -> dict:
     sc = _changes(changes)
     policy = sc.get("policy", "self_assessed")
     base = ScenarioBase(source, edition=edition)
+    # A scenario naming another edition ("edition") is scored against the records re-bound to
+    # it: "before" is the data under its own edition, "after" the scenario under the named one.
+    rebound = base.for_changes(json.dumps(sc))
     before = base.nominal(policy)
-    after = base.score(sc)
+    after = rebound.score(sc)
     types = np.asarray(base._base.types)
-    lowest = len(batch.category_labels(base.edition)) - 1
-    rank_before = batch.competition_ranks(before["iid_h"], types, before["category"] != lowest)
-    rank_after = batch.competition_ranks(after["iid_h"], types, after["category"] != lowest)
     labels = batch.category_labels(base.edition)
-    touched = sorted({c["region"] for c in sc.get("changes", [])})
+    labels_after = batch.category_labels(rebound.edition)
+    rank_before = batch.competition_ranks(before["iid_h"], types, before["category"] != len(labels) - 1)
+    rank_after = batch.competition_ranks(after["iid_h"], types, after["category"] != len(labels_after) - 1)
+    # Another edition touches every region.
+    touched = sorted(set(base.codes) if rebound is not base else {c["region"] for c in sc.get("changes", [])})
     # New evidence, and an added innovation (whose evidence the scenario takes to support every
     # level), have no submission to score under a validated policy.
     evidenced = policy != "self_assessed" and any(c.get("evidence") or "add" in c for c in sc.get("changes", []))
@@ -112,13 +116,14 @@ def whatif(source, changes, edition=None) -> dict:
     regions = []
     for i, code in enumerate(base.codes):
         row = {"region": code, "iid_before": int(before["iid_h"][i]) / 100, "iid_after": int(after["iid_h"][i]) / 100,
-               "category_before": labels[before["category"][i]], "category_after": labels[after["category"][i]],
+               "category_before": labels[before["category"][i]], "category_after": labels_after[after["category"][i]],
                "rank_before": int(rank_before[i]), "rank_after": int(rank_after[i])}
         if code in touched:
             if code in subs:
                 kw = {"edition": edition, "override_edition": True} if edition is not None else {}
+                kw1 = {"edition": rebound.edition, "override_edition": True} if rebound is not base else kw
                 s0 = inovasi.score(subs[code], policy=policy, **kw).to_dict()
-                s1 = inovasi.score(applied(subs[code], sc["changes"]), policy=policy, **kw).to_dict()
+                s1 = inovasi.score(applied(subs[code], sc.get("changes", [])), policy=policy, **kw1).to_dict()
                 if round(s1["iid"] * 100) != int(after["iid_h"][i]) or round(s0["iid"] * 100) != int(before["iid_h"][i]):
                     raise RuntimeError(f"whatif: the scenario base and score() disagree on region {code} (a bug)")
                 r0, r1 = _rows_of(s0), _rows_of(s1)
@@ -133,13 +138,18 @@ def whatif(source, changes, edition=None) -> dict:
                 row["breakdown"] = ("totals only: new evidence (or an added innovation's) under a validated policy has "
                                     "no submission to score")
         regions.append(row)
-    return {"edition": base.edition.name, "policy": policy, "touched": touched, "regions": regions,
-            "provenance": {"inovasi": inovasi.__version__, "edition": base.edition.name,
-                           "edition_sha256": base.edition.sha256, "policy": policy}}
+    out = {"edition": rebound.edition.name, "policy": policy, "touched": touched, "regions": regions,
+           "provenance": {"inovasi": inovasi.__version__, "edition": rebound.edition.name,
+                          "edition_sha256": rebound.edition.sha256, "policy": policy}}
+    if rebound is not base:
+        out["edition_before"] = base.edition.name
+        out["provenance"]["edition_before_sha256"] = base.edition.sha256
+    return out
 
 
 def whatif_table(w: Mapping[str, Any], all_regions: bool = False) -> str:
-    lines = [f"what-if ({w['edition']}, {w['policy']}): {len(w['touched'])} region(s) changed",
+    ed = f"{w['edition_before']} -> {w['edition']}" if w.get("edition_before") else w["edition"]
+    lines = [f"what-if ({ed}, {w['policy']}): {len(w['touched'])} region(s) changed",
              f"{'region':<8} {'IID':>6} -> {'IID':>6}  {'rank':>5} -> {'rank':>5}  category"]
     for r in w["regions"]:
         if not all_regions and r["region"] not in w["touched"]:

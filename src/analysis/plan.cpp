@@ -617,7 +617,7 @@ RegionPlan plan_region(const ScenarioBase& base, std::size_t region, const PlanO
     const std::int64_t alt_h = round_hundredths(num, den, other);
     const bool rounded = ed.category_reading == CategoryReading::rounded;
     auto band_under = [&](std::int64_t iid_h, bool rounded_reading) {
-      return rounded_reading ? ed.band_of_hundredths(iid_h) : ed.band_of_fraction(x * 100, den);
+      return rounded_reading ? ed.band_of_hundredths(iid_h) : band_of_fraction(ed, x * 100, den);
     };
     auto meets_under = [&](std::int64_t iid_h, std::size_t band) {
       return plan.target_band ? band <= *plan.target_band : iid_h >= plan.target_iid_h;
@@ -685,9 +685,8 @@ std::vector<StepGain> marginal_gains(const ScenarioBase& base, std::size_t regio
   auto add = [&](StepGain g) {
     const auto [x1, d1] = exact(g.after);
     // IID in hundredths = X × 10000 / (D × max_total_h): the difference over a common denominator.
-    g.gain_num = (x1 * d0 - x0 * d1) * 10000;
-    g.gain_den = d0 * d1 * ed.max_total_h;
-    if (all || g.gain_num > 0) out.push_back(std::move(g));
+    g.gain = make_fraction((x1 * d0 - x0 * d1) * 10000, d0 * d1 * ed.max_total_h);
+    if (all || g.gain.sign() > 0) out.push_back(std::move(g));
   };
   const Policy p = o.policy;
   auto cap_at = [&](const std::vector<std::uint8_t>& v, std::size_t i) { return v.empty() ? ed.level_max : int{v[i]}; };
@@ -735,7 +734,7 @@ std::vector<StepGain> marginal_gains(const ScenarioBase& base, std::size_t regio
   }
   // Highest exact gain first (a/b > c/d ⇔ a·d > c·b, denominators positive), then the cheaper.
   std::stable_sort(out.begin(), out.end(), [](const StepGain& a, const StepGain& b) {
-    const int128 l = a.gain_num * b.gain_den, r = b.gain_num * a.gain_den;
+    const int128 l = num_of(a.gain) * den_of(b.gain), r = num_of(b.gain) * den_of(a.gain);
     return l != r ? l > r : a.cost < b.cost;
   });
   return out;

@@ -119,14 +119,6 @@ std::int64_t gcd_of_weights(const Edition& ed) {
   return g;
 }
 
-// The maximum total of an edition whose weights are `w` (government columns, then innovation
-// columns): what the edition file's max_total must equal for its own weights.
-std::int64_t max_total_of(const Edition& ed, const std::vector<std::int64_t>& w, std::size_t G) {
-  std::int64_t gov = 0, inv = 0;
-  for (std::size_t c = 0; c < w.size(); ++c) (c < G ? gov : inv) += points_h(w[c], ed.level_max);
-  return gov + inv + ed.count_rate_h * ed.count_cap;
-}
-
 bool listed(const std::vector<std::string>& rows, const std::string& key) {
   return rows.empty() || std::find(rows.begin(), rows.end(), key) != rows.end();
 }
@@ -140,7 +132,7 @@ using detail::UncertaintyData;
 struct UncertaintyScratch::Impl {
   const UncertaintyData* owner = nullptr;
   std::vector<Edition> eds;  // working copies: divisor, weights' maximum total per evaluation
-  std::vector<std::int64_t> acc, w;
+  std::vector<std::int64_t> acc, w, row_w;
   std::vector<std::uint8_t> pass;
   std::vector<std::pair<std::int64_t, std::uint32_t>> order;
   std::vector<std::int64_t> iid;
@@ -432,7 +424,11 @@ void UncertaintyModel::evaluate(std::span<const std::uint64_t> counters, std::sp
       std::int64_t& w = s.w[E.weight_col[j]];
       w = std::max<std::int64_t>(0, w + k * D.step_h);
     }
-    ed.max_total_h = detail::max_total_of(ed, s.w, E.G);
+    // The maximum total of the drawn weights (Edition's rule), in edition row order.
+    s.row_w.resize(ed.rows.size());
+    for (std::size_t c = 0; c < E.C; ++c)
+      s.row_w[static_cast<std::size_t>(c < E.G ? ed.government_rows[c] : ed.innovation_rows[c - E.G])] = s.w[c];
+    ed.max_total_h = E.edition->max_total_of_weights(s.row_w);
   }
   s.acc.assign(E.base.begin(), E.base.end());
   s.pass.resize(E.stream.size());

@@ -4,6 +4,7 @@
 #include "inovasi/version.hpp"
 #include "io/json_text.hpp"
 #include "io/score_json.hpp"
+#include "model/wide.hpp"
 
 namespace inovasi {
 
@@ -145,9 +146,10 @@ std::string gains_json(const std::vector<StepGain>& gains, const ScenarioBase& b
     w.num("cost", g.cost);
     w.number_text("iid_after", hundredths_text(g.after.iid_h));
     w.str("category_after", ed.category_label(g.after.category));
-    w.number_text("gain", hundredths_text(round_hundredths(g.gain_num < 0 ? -g.gain_num : g.gain_num, g.gain_den,
-                                                           Rounding::half_up) * (g.gain_num < 0 ? -1 : 1)));
-    w.str("gain_exact", Fraction::make(g.gain_num, g.gain_den * 100).to_string());
+    const int128 gain_num = num_of(g.gain), gain_den = den_of(g.gain);
+    w.number_text("gain", hundredths_text(round_hundredths(gain_num < 0 ? -gain_num : gain_num, gain_den,
+                                                           Rounding::half_up) * (gain_num < 0 ? -1 : 1)));
+    w.str("gain_exact", make_fraction(gain_num, gain_den * 100).to_string());
     write_provenance(w, ed, o.policy);
     w.end_object();
     out += '\n';

@@ -37,14 +37,37 @@ int level_of(const JNode& n, const std::string& ptr, const Edition& ed) {
   return static_cast<int>(get_int(n, ptr, ed.level_min, ed.level_max, "a whole level"));
 }
 
+EditionPtr edition_named(const JNode& root) {
+  const std::optional<JNode> e = root.find("edition");
+  if (!e) return nullptr;
+  const std::string name = get_string(*e, "/edition");
+  if (name.empty()) fail("/edition", "must not be empty (a shipped edition's name or a path to an edition file)");
+  return at("/edition", [&] { return resolve_edition(name); });
+}
+
 }  // namespace
+
+bool same_edition(const Edition& a, const Edition& b) {
+  return &a == &b || (!a.sha256.empty() && a.sha256 == b.sha256);
+}
+
+EditionPtr scenario_edition(const std::string& json_text) {
+  const JDoc doc = parse_document(json_text, JsonLimits{});
+  const JNode root = doc.root();
+  expect(root, JType::object, "");
+  return edition_named(root);
+}
 
 Scenario parse_scenario(const std::string& json_text, const ScenarioBase& base) {
   const JDoc doc = parse_document(json_text, JsonLimits{});
   const JNode root = doc.root();
   const Edition& ed = base.edition();
   expect(root, JType::object, "");
-  check_keys(root, "", {"policy", "changes"});
+  check_keys(root, "", {"edition", "policy", "changes"});
+  if (const EditionPtr named = edition_named(root); named && !same_edition(*named, ed))
+    fail("/edition", "names edition " + quoted(named->name) + " but the data is under " + quoted(ed.name) +
+                         ": score the scenario against the data re-bound to " + quoted(named->name) +
+                         " (ScenarioBase(submissions, edition))");
   Scenario sc;
   if (const std::optional<JNode> p = root.find("policy"))
     sc.policy = at("/policy", [&] { return policy_from_string(get_string(*p, "/policy")); });

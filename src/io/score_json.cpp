@@ -5,6 +5,7 @@
 #include "inovasi/score.hpp"
 #include "io/json_text.hpp"
 #include "io/score_json.hpp"
+#include "model/wide.hpp"
 
 namespace inovasi {
 
@@ -13,8 +14,8 @@ namespace {
 std::string fixed2(std::int64_t h) { return hundredths_text(h); }
 
 std::string fixed2(const Fraction& f) {
-  bool neg = f.num < 0;
-  std::int64_t h = round_hundredths((neg ? -f.num : f.num) * 100, f.den, Rounding::half_up);
+  bool neg = f.sign() < 0;
+  std::int64_t h = round_hundredths((neg ? -num_of(f) : num_of(f)) * 100, den_of(f), Rounding::half_up);
   return fixed2(neg ? -h : h);
 }
 
@@ -114,7 +115,7 @@ std::string to_json(const Score& s, const Edition& ed) {
   for (int idx : ed.innovation_rows) {
     const Row& row = ed.rows[idx];
     std::int64_t sum = row_sum[idx];
-    Fraction share = Fraction::make(sum, 100 * static_cast<int128>(s.divisor));
+    Fraction share = make_fraction(sum, 100 * static_cast<int128>(s.divisor));
     w.begin_object();
     w.str("row", row.key);
     w.number_text("weight", weight_text(row.weight_h));
@@ -177,7 +178,7 @@ std::string to_json(const Score& s, const Edition& ed) {
   }
   w.end_array();
   {
-    Fraction cp = Fraction::make(static_cast<int128>(s.count_h) * 100, ed.max_total_h);
+    Fraction cp = make_fraction(static_cast<int128>(s.count_h) * 100, ed.max_total_h);
     w.number_text("count_points_iid_contribution", fixed2(cp));
   }
 

@@ -1,5 +1,7 @@
 #include "inovasi/decimal.hpp"
 
+#include "model/wide.hpp"
+
 #include <cstdlib>
 #include <limits>
 

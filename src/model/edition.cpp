@@ -1,6 +1,11 @@
 #include "inovasi/edition.hpp"
 
 #include <algorithm>
+#include <stdexcept>
+
+#include "model/edition_rules.hpp"
+
+#include "model/wide.hpp"
 
 
 namespace inovasi {
@@ -55,7 +60,8 @@ std::size_t Edition::band_of_hundredths(std::int64_t iid_h) const {
   return bands.size();
 }
 
-std::size_t Edition::band_of_fraction(int128 num, int128 den) const {
+std::size_t band_of_fraction(const Edition& ed, int128 num, int128 den) {
+  const auto& bands = ed.bands;
   for (std::size_t i = 0; i < bands.size(); ++i) {
     const auto& b = bands[i];
     const int128 lhs = num * 100, rhs = static_cast<int128>(b.lower_h) * den;
@@ -72,19 +78,42 @@ const std::string& Edition::category_of_hundredths(std::int64_t iid_h) const {
   return category_label(band_of_hundredths(iid_h));
 }
 
-const std::string& Edition::category_of_fraction(int128 num, int128 den) const {
-  return category_label(band_of_fraction(num, den));
+const std::string& category_of_fraction(const Edition& ed, int128 num, int128 den) {
+  return ed.category_label(band_of_fraction(ed, num, den));
 }
 
-std::int64_t Edition::max_government_h() const {
-  std::int64_t s = 0;
-  for (int i : government_rows) s += rows[i].weight_h * level_max;
-  return s;
+std::size_t Edition::band_of_fraction(const Fraction& iid) const {
+  return inovasi::band_of_fraction(*this, num_of(iid), den_of(iid));
 }
-std::int64_t Edition::max_innovation_h() const {
-  std::int64_t s = 0;
-  for (int i : innovation_rows) s += rows[i].weight_h * level_max;
-  return s;
+
+const std::string& Edition::category_of_fraction(const Fraction& iid) const {
+  return category_label(band_of_fraction(iid));
+}
+
+namespace {
+detail::MaxTotalParts parts_of(const Edition& ed, const std::int64_t* weight_h) {
+  return detail::max_total_parts(
+      ed.rows.size(), [&](std::size_t i) { return weight_h ? weight_h[i] : ed.rows[i].weight_h; },
+      [&](std::size_t i) { return ed.rows[i].aspect_index == 1; }, ed.level_max, ed.count_rate_h, ed.count_cap);
+}
+}  // namespace
+
+// A built edition's parts are bounded by EditionDraft::validate: they fit int64.
+std::int64_t Edition::max_government_h() const { return static_cast<std::int64_t>(parts_of(*this, nullptr).government); }
+std::int64_t Edition::max_innovation_h() const { return static_cast<std::int64_t>(parts_of(*this, nullptr).innovation); }
+std::int64_t Edition::max_total_of_weights() const { return static_cast<std::int64_t>(parts_of(*this, nullptr).total()); }
+
+std::int64_t Edition::max_total_of_weights(const std::vector<std::int64_t>& weight_h) const {
+  if (weight_h.size() != rows.size())
+    throw std::invalid_argument("max_total_of_weights: " + std::to_string(weight_h.size()) + " weights for " +
+                                std::to_string(rows.size()) + " rows of " + name);
+  for (std::int64_t w : weight_h)
+    if (w < 0) throw std::invalid_argument("max_total_of_weights: a negative weight");
+  const auto p = parts_of(*this, weight_h.data());
+  // The engine's exact range, as EditionDraft::validate bounds a draft's weights.
+  if (p.innovation > detail::kMaxInnovationH || p.total() > detail::kMaxTotalH)
+    throw std::invalid_argument("max_total_of_weights: the weights give a maximum beyond the engine's exact range");
+  return static_cast<std::int64_t>(p.total());
 }
 
 const char* to_string(Rounding r) { return r == Rounding::half_up ? "half_up" : "half_even"; }

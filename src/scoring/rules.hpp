@@ -12,6 +12,7 @@
 #include "inovasi/edition.hpp"
 #include "inovasi/score.hpp"
 #include "inovasi/submission.hpp"
+#include "model/wide.hpp"
 
 namespace inovasi::detail {
 
@@ -147,7 +148,7 @@ inline RegionTotals finish_region(const Edition& ed, std::int64_t government_h, 
   const bool rounded = ed.category_reading == CategoryReading::rounded;
   if (rounded || both_readings) t.band_rounded = ed.band_of_hundredths(t.iid_h);
   // band_of_fraction takes IID (not hundredths): total_num_h × 100 / (D × max_total_h).
-  if (!rounded || both_readings) t.band_exact = ed.band_of_fraction(t.total_num_h * 100, t.iid_den);
+  if (!rounded || both_readings) t.band_exact = band_of_fraction(ed, t.total_num_h * 100, t.iid_den);
   t.band = rounded ? t.band_rounded : t.band_exact;
   return t;
 }

@@ -4,6 +4,7 @@
 
 #include "inovasi/evidence.hpp"
 #include "inovasi/score.hpp"
+#include "model/wide.hpp"
 #include "scoring/rules.hpp"
 
 namespace inovasi {
@@ -25,45 +26,6 @@ Policy policy_from_string(const std::string& s) {
 }
 
 
-namespace {
-int128 gcd128(int128 a, int128 b) {
-  if (a < 0) a = -a;
-  if (b < 0) b = -b;
-  while (b) {
-    int128 t = a % b;
-    a = b;
-    b = t;
-  }
-  return a;
-}
-std::string i128_to_string(int128 v) {
-  if (v == 0) return "0";
-  bool neg = v < 0;
-  if (neg) v = -v;
-  std::string s;
-  while (v) {
-    s.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
-    v /= 10;
-  }
-  if (neg) s.push_back('-');
-  std::reverse(s.begin(), s.end());
-  return s;
-}
-}  // namespace
-
-Fraction Fraction::make(int128 num, int128 den) {
-  if (den < 0) { num = -num; den = -den; }
-  int128 g = gcd128(num, den);
-  if (g > 1) { num /= g; den /= g; }
-  if (num == 0) den = 1;
-  return Fraction{num, den};
-}
-
-std::string Fraction::to_string() const {
-  if (den == 1) return i128_to_string(num);
-  return i128_to_string(num) + "/" + i128_to_string(den);
-}
-
 std::int64_t round_hundredths(int128 num, int128 den, Rounding mode) {
   // num/den ≥ 0 is already in hundredths; round to an integer. 64-bit division when the
   // values allow (the common case; same result, far cheaper than 128-bit).
@@ -78,6 +40,11 @@ std::int64_t round_hundredths(int128 num, int128 den, Rounding mode) {
   int128 twice = 2 * r;
   if (twice > den || (twice == den && (mode == Rounding::half_up || q % 2 == 1))) ++q;
   return static_cast<std::int64_t>(q);
+}
+
+std::int64_t round_hundredths(const Fraction& hundredths, Rounding mode) {
+  if (hundredths.sign() < 0) throw std::invalid_argument("round_hundredths: a negative value");
+  return round_hundredths(num_of(hundredths), den_of(hundredths), mode);
 }
 
 namespace {
@@ -206,11 +173,11 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
   s.divisor = t.divisor;
   s.count_h = t.count_h;
   const int128 D = s.divisor;
-  s.innovation_average = Fraction::make(s.innovation_sum_h, 100 * D);
-  s.total = Fraction::make(t.total_num_h, 100 * D);
+  s.innovation_average = make_fraction(s.innovation_sum_h, 100 * D);
+  s.total = make_fraction(t.total_num_h, 100 * D);
   c.num = t.iid_num;
   c.den = t.iid_den;
-  s.iid_exact = Fraction::make(t.total_num_h * 100, t.iid_den);
+  s.iid_exact = make_fraction(t.total_num_h * 100, t.iid_den);
   s.iid_h = t.iid_h;
   const std::string& cat_rounded = ed.category_label(t.band_rounded);
   const std::string& cat_exact = ed.category_label(t.band_exact);
@@ -241,14 +208,14 @@ Core score_core(const Submission& sub, const Checks& checks, Policy policy, bool
       d.points_h += is.points_h;
     }
     for (auto& [name, d] : depts) {
-      d.mean_points = Fraction::make(d.points_h, 100 * static_cast<int128>(d.innovations));
-      d.iid_contribution = Fraction::make(static_cast<int128>(d.points_h) * 100, D * ed.max_total_h);
+      d.mean_points = make_fraction(d.points_h, 100 * static_cast<int128>(d.innovations));
+      d.iid_contribution = make_fraction(static_cast<int128>(d.points_h) * 100, D * ed.max_total_h);
       s.departments.push_back(d);
     }
     std::stable_sort(s.departments.begin(), s.departments.end(),
                      [](const DepartmentScore& a, const DepartmentScore& b) {
                        // mean points descending, exact: a.n/a.d > b.n/b.d
-                       return a.mean_points.num * b.mean_points.den > b.mean_points.num * a.mean_points.den;
+                       return num_of(a.mean_points) * den_of(b.mean_points) > num_of(b.mean_points) * den_of(a.mean_points);
                      });
   }
   return c;
@@ -277,12 +244,12 @@ void add_risk_breakdown(Score& s, const Score& self, const Score& validated, con
   }
   for (auto& d : s.departments) {
     d.at_risk_h = dept[d.name];
-    d.at_risk_iid = Fraction::make(static_cast<int128>(d.at_risk_h) * 100, D * ed.max_total_h);
+    d.at_risk_iid = make_fraction(static_cast<int128>(d.at_risk_h) * 100, D * ed.max_total_h);
   }
   for (std::size_t idx = 0; idx < ed.rows.size(); ++idx) {
     // A government row counts once; an innovation row's sum is averaged over the divisor.
     int128 den = ed.rows[idx].aspect_index == 0 ? int128(ed.max_total_h) : D * ed.max_total_h;
-    s.risk_by_row.push_back({static_cast<int>(idx), by_row[idx], Fraction::make(static_cast<int128>(by_row[idx]) * 100, den)});
+    s.risk_by_row.push_back({static_cast<int>(idx), by_row[idx], make_fraction(static_cast<int128>(by_row[idx]) * 100, den)});
   }
 }
 
@@ -304,11 +271,11 @@ Score score(const Submission& submission, const ScoreOptions& options) {
   s.risk_reference = self.policy;
   s.risk_compared = validated.policy;
   s.self_assessed_iid_h = self.iid_h;
-  Fraction diff = Fraction::make(self.total.num * validated.total.den - validated.total.num * self.total.den,
-                                 self.total.den * validated.total.den);
-  s.points_at_risk_negative = diff.num < 0;
+  Fraction diff = make_fraction(num_of(self.total) * den_of(validated.total) - num_of(validated.total) * den_of(self.total),
+                                 den_of(self.total) * den_of(validated.total));
+  s.points_at_risk_negative = diff.sign() < 0;
   s.points_at_risk = diff;
-  s.points_at_risk_iid = Fraction::make(diff.num * 100 * 100, diff.den * submission.edition->max_total_h);
+  s.points_at_risk_iid = make_fraction(num_of(diff) * 100 * 100, den_of(diff) * submission.edition->max_total_h);
   if (options.with_breakdown) add_risk_breakdown(s, self, validated, *submission.edition);
   return std::move(s);
 }

@@ -130,3 +130,59 @@ TEST(Decimal, ScaledCoversTheWholeInt64Range) {
   EXPECT_FALSE(D("1e19").scaled(0).has_value());
   EXPECT_FALSE(D("1e-401").scaled(2).has_value());
 }
+
+// Fraction: the public face of the library's 128-bit exact values.
+TEST(Fraction, LowestTermsWithAPositiveDenominator) {
+  using inovasi::Fraction;
+  EXPECT_EQ(Fraction().to_string(), "0");
+  EXPECT_EQ(Fraction::of(17159 * 4, 15 * 100).to_string(), "17159/375");
+  EXPECT_EQ(Fraction::of(3, -6).to_string(), "-1/2");
+  EXPECT_EQ(Fraction::of(-3, 6), Fraction::of(1, -2));
+  EXPECT_EQ(Fraction::of(0, -7), Fraction());
+  EXPECT_EQ(Fraction::of(12, 4).to_string(), "3");
+  EXPECT_EQ(Fraction::of(-12, 8).numerator(), "-3");
+  EXPECT_EQ(Fraction::of(-12, 8).denominator(), "2");
+  EXPECT_EQ(Fraction::of(-12, 8).sign(), -1);
+  EXPECT_EQ(Fraction::of(0, 8).sign(), 0);
+  EXPECT_DOUBLE_EQ(Fraction::of(1, 4).to_double(), 0.25);
+  EXPECT_THROW(Fraction::of(1, 0), std::invalid_argument);
+}
+
+TEST(Fraction, TermsBeyondSixtyFourBits) {
+  using inovasi::Fraction;
+  constexpr std::int64_t big = INT64_MAX;  // 9223372036854775807
+  const Fraction two = Fraction::of(big, 1) + Fraction::of(big, 1);
+  EXPECT_EQ(two.to_string(), "18446744073709551614");
+  EXPECT_EQ((two - Fraction::of(big, 1)).to_string(), "9223372036854775807");
+  EXPECT_EQ((Fraction::of(1, big) + Fraction::of(1, big - 1)).to_string(),
+            "18446744073709551613/85070591730234615838173535747377725442");
+  EXPECT_EQ(Fraction::of(INT64_MIN, 1).to_string(), "-9223372036854775808");
+  // (2^63 - 1)^2 · 4 no longer fits: an error, not a wrapped value.
+  const Fraction sq = Fraction::of(1, big) + Fraction::of(1, big - 1);
+  EXPECT_THROW(sq + Fraction::of(1, 3) + Fraction::of(1, 5) + Fraction::of(1, big - 2), std::overflow_error);
+}
+
+TEST(Fraction, OrderAgreesWithCrossMultiplication) {
+  using inovasi::Fraction;
+  __extension__ typedef __int128 wide;  // the oracle's own arithmetic
+  std::uint64_t x = 88172645463325252ull;
+  auto next = [&] {  // xorshift64: a fixed sequence
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return x;
+  };
+  for (int i = 0; i < 20000; ++i) {
+    const auto an = static_cast<std::int64_t>(next() % 2001) - 1000, ad = static_cast<std::int64_t>(next() % 97) + 1;
+    const auto bn = static_cast<std::int64_t>(next() % 2001) - 1000, bd = static_cast<std::int64_t>(next() % 97) + 1;
+    const wide l = wide(an) * bd, r = wide(bn) * ad;
+    const Fraction a = Fraction::of(an, ad), b = Fraction::of(bn, bd);
+    ASSERT_EQ(a < b, l < r) << an << "/" << ad << " vs " << bn << "/" << bd;
+    ASSERT_EQ(a == b, l == r) << an << "/" << ad << " vs " << bn << "/" << bd;
+    ASSERT_EQ((a + b) - b, a);
+  }
+  // Close neighbours on large terms (Euclid's steps, no product of the terms).
+  EXPECT_LT(Fraction::of(INT64_MAX - 1, INT64_MAX), Fraction::of(INT64_MAX - 2, INT64_MAX - 1) + Fraction::of(1, INT64_MAX));
+  EXPECT_GT(Fraction::of(INT64_MAX, INT64_MAX - 1), Fraction::of(INT64_MAX - 1, INT64_MAX - 2) - Fraction::of(1, INT64_MAX));
+  EXPECT_LT(Fraction::of(-INT64_MAX, 3), Fraction::of(-INT64_MAX + 1, 3));
+}

@@ -140,15 +140,15 @@ TEST(ShippedEditions, CategoryOfPublishedValues) {
     EXPECT_EQ(e->category_of_hundredths(0), "Tidak Dapat Dinilai");
   }
   // Unrounded reading: exact fractions with no gaps between the bands.
-  EXPECT_EQ(e23->category_of_fraction(12001, 200), "Sangat Inovatif");  // 60.005
-  EXPECT_EQ(e23->category_of_fraction(60, 1), "Inovatif");
-  EXPECT_EQ(e23->category_of_fraction(6999, 200), "Kurang Inovatif");  // 34.995
-  EXPECT_EQ(e23->category_of_fraction(35, 1), "Inovatif");
-  EXPECT_EQ(e23->category_of_fraction(1, 1000), "Kurang Inovatif");
-  EXPECT_EQ(e23->category_of_fraction(0, 1), "Tidak Dapat Dinilai");
+  EXPECT_EQ(e23->category_of_fraction(Fraction::of(12001, 200)), "Sangat Inovatif");  // 60.005
+  EXPECT_EQ(e23->category_of_fraction(Fraction::of(60, 1)), "Inovatif");
+  EXPECT_EQ(e23->category_of_fraction(Fraction::of(6999, 200)), "Kurang Inovatif");  // 34.995
+  EXPECT_EQ(e23->category_of_fraction(Fraction::of(35, 1)), "Inovatif");
+  EXPECT_EQ(e23->category_of_fraction(Fraction::of(1, 1000)), "Kurang Inovatif");
+  EXPECT_EQ(e23->category_of_fraction(Fraction::of(0, 1)), "Tidak Dapat Dinilai");
   auto e26 = builtin_edition("iid-2026");
-  EXPECT_EQ(e26->category_of_fraction(8001, 200), "Inovatif");        // 40.005
-  EXPECT_EQ(e26->category_of_fraction(40, 1), "Kurang Inovatif");
+  EXPECT_EQ(e26->category_of_fraction(Fraction::of(8001, 200)), "Inovatif");        // 40.005
+  EXPECT_EQ(e26->category_of_fraction(Fraction::of(40, 1)), "Kurang Inovatif");
 }
 
 TEST(ShippedEditions, MaxTotalAndWeightSums) {

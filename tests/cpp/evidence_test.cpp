@@ -563,10 +563,10 @@ TEST(EvidencePointsAtRisk, RowsInnovationsAndDepartmentsAddUpToTheIidGap) {
     // Self-assessed compares with supported.
     Policy compared = p == Policy::self_assessed ? Policy::supported : p;
     EXPECT_EQ(s.risk_compared, compared);
-    Fraction sum{0, 1};
+    Fraction sum;
     std::int64_t points = 0;
     for (const auto& r : s.risk_by_row) {
-      sum = Fraction::make(sum.num * r.iid.den + r.iid.num * sum.den, sum.den * r.iid.den);
+      sum = sum + r.iid;
       points += r.points_h;
     }
     EXPECT_EQ(sum, s.points_at_risk_iid);

@@ -96,6 +96,22 @@ TEST(RandomPinned, BelowRejectionPath) {
   EXPECT_EQ(rnd::below(7, kKes, 3, 0), 0u);
 }
 
+// The portable 64×64 → 128 product (for compilers without __int128) gives the same words as
+// the compiler's 128-bit multiply, on the edges and on a fixed stream of draws.
+TEST(RandomPinned, PortableProductAgrees) {
+  __extension__ typedef unsigned __int128 u128;  // the oracle
+  auto check = [](std::uint64_t x, std::uint64_t n) {
+    const u128 m = static_cast<u128>(x) * n;
+    const rnd::Product128 want{static_cast<std::uint64_t>(m >> 64), static_cast<std::uint64_t>(m)};
+    ASSERT_EQ(rnd::multiply_64_portable(x, n), want) << x << " * " << n;
+    ASSERT_EQ(rnd::multiply_64(x, n), want) << x << " * " << n;
+  };
+  const std::uint64_t edges[] = {0, 1, 0xFFFFFFFF, 0x100000000, kMax, kMax - 1, std::uint64_t(1) << 63, (std::uint64_t(1) << 63) + 1};
+  for (std::uint64_t x : edges)
+    for (std::uint64_t n : edges) check(x, n);
+  for (std::uint64_t c = 0; c < 100000; ++c) check(rnd::bits(1, kKes, c), rnd::bits(2, kKes, c));
+}
+
 TEST(RandomPinned, UnitConversionsAgree) {
   // The AVX2 batch converts with to_unit_biased; it must equal to_unit on every input,
   // including the extremes of the 53 bits that are kept.

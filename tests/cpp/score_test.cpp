@@ -256,17 +256,17 @@ TEST(Rounding, ExactIid60_005_UnroundedReadingHalfEven) {
 
 TEST(Rounding, RoundHundredthsModes) {
   // num/den is in hundredths.
-  EXPECT_EQ(round_hundredths(60005, 10, Rounding::half_up), 6001);   // 6000.5
-  EXPECT_EQ(round_hundredths(60005, 10, Rounding::half_even), 6000);
-  EXPECT_EQ(round_hundredths(60015, 10, Rounding::half_even), 6002);  // 6001.5
-  EXPECT_EQ(round_hundredths(60015, 10, Rounding::half_up), 6002);
-  EXPECT_EQ(round_hundredths(1, 2, Rounding::half_up), 1);
-  EXPECT_EQ(round_hundredths(1, 2, Rounding::half_even), 0);
-  EXPECT_EQ(round_hundredths(60004999, 10000, Rounding::half_up), 6000);
-  EXPECT_EQ(round_hundredths(60005001, 10000, Rounding::half_even), 6001);
-  EXPECT_EQ(round_hundredths(6000, 1, Rounding::half_up), 6000);
-  EXPECT_EQ(round_hundredths(0, 7, Rounding::half_even), 0);
-  EXPECT_EQ(round_hundredths(17159 * 4, 15, Rounding::half_up), 4576);  // example A: 4575.73…
+  EXPECT_EQ(round_hundredths(Fraction::of(60005, 10), Rounding::half_up), 6001);   // 6000.5
+  EXPECT_EQ(round_hundredths(Fraction::of(60005, 10), Rounding::half_even), 6000);
+  EXPECT_EQ(round_hundredths(Fraction::of(60015, 10), Rounding::half_even), 6002);  // 6001.5
+  EXPECT_EQ(round_hundredths(Fraction::of(60015, 10), Rounding::half_up), 6002);
+  EXPECT_EQ(round_hundredths(Fraction::of(1, 2), Rounding::half_up), 1);
+  EXPECT_EQ(round_hundredths(Fraction::of(1, 2), Rounding::half_even), 0);
+  EXPECT_EQ(round_hundredths(Fraction::of(60004999, 10000), Rounding::half_up), 6000);
+  EXPECT_EQ(round_hundredths(Fraction::of(60005001, 10000), Rounding::half_even), 6001);
+  EXPECT_EQ(round_hundredths(Fraction::of(6000, 1), Rounding::half_up), 6000);
+  EXPECT_EQ(round_hundredths(Fraction::of(0, 7), Rounding::half_even), 0);
+  EXPECT_EQ(round_hundredths(Fraction::of(17159 * 4, 15), Rounding::half_up), 4576);  // example A: 4575.73…
 }
 
 // --- Divisor and count points -------------------------------------------------------------------

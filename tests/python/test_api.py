@@ -487,7 +487,14 @@ def test_score_many_json_lines_with_a_bad_middle_line():
     good1 = json.dumps(small())
     bad = json.dumps({"edition": "iid-2023", "region": {"code": "2"}})  # no type
     good3 = json.dumps(example_B("iid-2023"))
-    out = inovasi.score_many(good1 + "\n" + bad + "\n" + good3 + "\n", source="nasional.jsonl")
+    text = good1 + "\n" + bad + "\n" + good3 + "\n"
+    # Errors are raised, located (source, line, column, pointer) ...
+    with pytest.raises(inovasi.InputError) as e:
+        inovasi.score_many(text, source="nasional.jsonl")
+    assert str(e.value).startswith("nasional.jsonl:2:") and e.value.pointer == "/region"
+    assert (e.value.line, e.value.column, e.value.source) == (2, 1, "nasional.jsonl")
+    # ... or, with keep_going, returned in their record while the others are scored.
+    out = inovasi.score_many(text, source="nasional.jsonl", keep_going=True)
     assert len(out) == 3
     (i0, l0, _c0, js0, e0, _p0), (i1, l1, _c1, js1, e1, p1), (i2, l2, _c2, js2, e2, _p2) = out
     assert (i0, i1, i2) == (0, 1, 2)

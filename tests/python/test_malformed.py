@@ -299,7 +299,9 @@ def test_evidence_item_limit_from_python_and_cli(tmp_path, capfd):
     assert "6 evidence items exceed the limit of 5" in ei.value.message
     with pytest.raises(inovasi.InputError, match="6 evidence items exceed the limit of 5"):
         inovasi.score(text, max_evidence_items=5)
-    assert "exceed the limit of 5" in inovasi.score_many(text, max_evidence_items=5)[0][4]
+    assert "exceed the limit of 5" in inovasi.score_many(text, max_evidence_items=5, keep_going=True)[0][4]
+    with pytest.raises(inovasi.InputError, match="6 evidence items exceed the limit of 5"):
+        inovasi.score_many(text, max_evidence_items=5)
 
     status, out, err = main(capfd, "score", EVIDENCE_EXAMPLE, "--max-evidence-items", "5")
     assert status == 2 and out == ""
