@@ -209,6 +209,8 @@ def plan_changes(plan: Mapping[str, Any], acceptance: Optional[float] = None) ->
         out.append(c)
     for n in plan.get("new_innovations", []):
         add = {k: n[k] for k in ("id", "levels", "affairs", "status") if k in n}
+        if "levels" not in add and "profile" in n:  # a plan names a new innovation's levels its profile
+            add["levels"] = dict(n["profile"])
         c = {"region": code, "add": add}
         if acceptance is not None:
             c["acceptance"] = acceptance

@@ -193,3 +193,17 @@ def test_ctrl_c_stops_a_long_run(synthetic):
         pytest.fail("the run did not stop on SIGINT")
     assert p.returncode == 130, err
     assert out == b""
+
+
+def test_a_plan_with_new_innovations_applied_scores_its_iid_after():
+    """with_plan and plan_changes keep a new innovation's levels (the plan's `profile`): the
+    planned submission, and the plan as a scenario, score the plan's own iid_after."""
+    from inovasi.scenario import ScenarioBase
+    src = os.path.join(ROOT, "examples", "kabupaten-gunung-mas-2025.json")
+    out = subprocess.run([sys.executable, "-m", "inovasi", "plan", src, "--target", "Inovatif", "--max-new", "3"],
+                         capture_output=True, text=True, check=True)
+    plan = json.loads(out.stdout)
+    assert plan["new_innovations"] and any(v for v in plan["new_innovations"][0]["profile"].values())
+    assert inovasi.score(json.loads(u.with_plan([src], plan))).iid == plan["iid_after"]
+    changes = {"policy": plan["policy"], "changes": u.plan_changes(plan)}
+    assert ScenarioBase(src).score_region(changes, plan["region"])["iid_h"] == round(plan["iid_after"] * 100)
