@@ -187,6 +187,17 @@ def table(study: Study):
     return df
 
 
+def category_success(study: Study, region: int, category: str) -> float:
+    """The probability that a region ends in ``category`` or a higher one (a target given as a
+    category is read by the edition's bands, so a strict lower bound such as Sangat Inovatif's
+    "above 60.00" is kept)."""
+    labels = _labels(study.model)
+    if category not in labels:
+        raise InputError(f"{category!r} is not a category of {study.model.editions[0].name}")
+    s = study.summary.region(int(region))
+    return float(sum(s["category_probability"][: labels.index(category) + 1]))
+
+
 def plan_success(study: Study, region: int, target_iid_h: int) -> float:
     """The probability that a region reaches ``target_iid_h`` (IID hundredths), read off the
     exact histogram."""
@@ -355,7 +366,8 @@ def run_cli(args) -> int:
         s = study.summary.region(r)
         line = {"region": plan["region"], "target_iid": plan["target_iid"],
                 "target_category": plan.get("target_category"),
-                "success_probability": plan_success(study, r, target_h),
+                "success_probability": (category_success(study, r, plan["target_category"])
+                                        if plan.get("target_category") else plan_success(study, r, target_h)),
                 "iid_q05": s["iid_q05_h"] / 100, "iid_q50": s["iid_q50_h"] / 100, "iid_q95": s["iid_q95_h"] / 100,
                 "plan_iid_after": plan.get("iid_after")}
         if args.format == "table":
