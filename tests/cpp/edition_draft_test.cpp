@@ -115,10 +115,12 @@ EditionDraft mini() {
 
 std::string control_text() { return bj::serialize(manifest().at("edition_control")); }
 
-// An edition without its content hash (the only field the file's bytes alone decide).
+// An edition without its content hash and its file's text (the only fields the file's bytes
+// alone decide).
 Edition unhashed(const EditionPtr& e) {
   Edition x = *e;
   x.sha256.clear();
+  x.text.clear();
   return x;
 }
 
