@@ -145,7 +145,9 @@ void register_uncertainty(py::module_& m) {
       .def(py::pickle([](const MonteCarloSummary& s) { return summary_state(s); },
                       [](const py::dict& d) { return summary_from_state(d); }));
 
-  py::class_<UncertaintyModel>(m, "UncertaintyModel")
+  // dynamic_attr: inovasi.uncertainty.model() keeps the model's inputs on it, so that it pickles
+  // (rebuilt from them where it lands; python/inovasi/uncertainty.py).
+  py::class_<UncertaintyModel>(m, "UncertaintyModel", py::dynamic_attr())
       .def(py::init(&model_from_text), py::arg("data"), py::arg("spec"), py::arg("edition") = py::none(),
            py::arg("source") = "", py::arg("spec_source") = "", py::arg("threads") = 1)
       .def_property_readonly("regions", &UncertaintyModel::regions)

@@ -161,6 +161,8 @@ def gather(files: Sequence[str], region: Optional[str] = None, context: Sequence
     if nxt is not None:
         base = ScenarioBase(first, edition=edition)
         plan = planning.plan(base, code, nxt["category"], policy=policy, max_new=max_new)
+        if policy != "self_assessed":  # as `inovasi plan` does: the evidence items each step needs
+            plan = planning.evidence_items(plan, planning._records([first])[code], edition)
 
     everything = list(files) + list(context)
     parts = []

@@ -12,6 +12,7 @@ every split of its replicates into blocks (:func:`merge` adds the summaries of b
 
 from __future__ import annotations
 
+import copyreg
 import json
 import os
 from dataclasses import dataclass
@@ -80,7 +81,34 @@ def model(files: Union[PathLike, bytes, Sequence[PathLike]], uncertainty=None, e
     ed = edition
     if ed is not None and not isinstance(ed, (str, _core.Edition)):
         ed = os.fspath(ed)
-    return _core.UncertaintyModel(text, spec, ed, source, spec_source, threads)
+    return _build(text, spec, ed, source, spec_source, threads)
+
+
+_MODEL_STATE = 1  # the pickled form's version
+
+
+def _build(text, spec, ed, source, spec_source, threads):
+    mdl = _core.UncertaintyModel(text, spec, ed, source, spec_source, threads)
+    # What the model was built from (the data's bytes are kept: a pickle carries them).
+    mdl._inputs = (_MODEL_STATE, text, spec, ed, source, spec_source, int(threads))
+    return mdl
+
+
+def _rebuild(state):
+    if not isinstance(state, tuple) or not state or state[0] != _MODEL_STATE:
+        raise ValueError("an uncertainty model pickled by another version of inovasi")
+    return _build(*state[1:])
+
+
+def _reduce_model(mdl):
+    state = getattr(mdl, "_inputs", None)
+    if state is None:
+        raise TypeError("this UncertaintyModel was built directly from inovasi._core: build it with "
+                        "inovasi.uncertainty.model() to pickle it")
+    return _rebuild, (state,)
+
+
+copyreg.pickle(_core.UncertaintyModel, _reduce_model)
 
 
 @dataclass

@@ -29,10 +29,16 @@ PY
 
 rm -rf "$work/prefix" "$work/lib"
 echo "== (a) install to a fresh prefix: $work/prefix"
-cmake -S "$root" -B "$work/lib" "${gen[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release \
-  -DINOVASI_BUILD_TESTS=OFF -DINOVASI_BUILD_PYTHON=OFF -DINOVASI_BUILD_BENCHMARKS=OFF >/dev/null
-cmake --build "$work/lib" -j "$jobs" >/dev/null
-cmake --install "$work/lib" --prefix "$work/prefix" >/dev/null
+# INOVASI_BUILD_TREE: install from a tree that has built the library already (CI: build/py, which
+# the test stage built) instead of building it once more here.
+tree=${INOVASI_BUILD_TREE:-}
+if [ -z "$tree" ]; then
+  tree=$work/lib
+  cmake -S "$root" -B "$tree" "${gen[@]}" "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release \
+    -DINOVASI_BUILD_TESTS=OFF -DINOVASI_BUILD_PYTHON=OFF -DINOVASI_BUILD_BENCHMARKS=OFF >/dev/null
+fi
+cmake --build "$tree" -j "$jobs" --target inovasi >/dev/null
+cmake --install "$tree" --prefix "$work/prefix" >/dev/null
 test -f "$work/prefix/lib/cmake/inovasi/inovasi-config.cmake" || test -f "$work/prefix/lib64/cmake/inovasi/inovasi-config.cmake"
 test -f "$work/prefix/share/inovasi/editions/iid-2024.json"
 # No compiler extension in the public headers: every installed header compiles, pedantically,

@@ -43,7 +43,7 @@ CITATION_EXEMPT: set = set()
 # at random depending on timing: in the blocks, head reads its input to the end after printing.
 DRAIN_HEAD = 'head() { command head "$@"; local s=$?; cat > /dev/null; return $s; }\n'
 # Skipped blocks, counted: a new skip is a decision to review, not a silent default.
-EXPECTED_SKIPS = 22
+EXPECTED_SKIPS = 23
 
 
 def blocks(page: pathlib.Path) -> list[dict]:

@@ -207,3 +207,21 @@ def test_a_plan_with_new_innovations_applied_scores_its_iid_after():
     assert inovasi.score(json.loads(u.with_plan([src], plan))).iid == plan["iid_after"]
     changes = {"policy": plan["policy"], "changes": u.plan_changes(plan)}
     assert ScenarioBase(src).score_region(changes, plan["region"])["iid_h"] == round(plan["iid_after"] * 100)
+
+
+def test_models_and_studies_pickle_and_copy(synthetic):
+    import copy
+
+    import cloudpickle
+    mdl = u.model(synthetic, {**SPEC, "replicates": 40})
+    study = u.run(mdl, progress=False)
+    for dumps, loads in ((lambda o: pickle.dumps(o, protocol=5), pickle.loads),
+                         (cloudpickle.dumps, cloudpickle.loads), (copy.deepcopy, lambda o: o)):
+        back = loads(dumps(study))
+        assert back.summary == study.summary
+        assert back.model.groups == mdl.groups and back.model.regions == mdl.regions
+        assert u.run(back.model, progress=False).summary == study.summary  # the same model
+    import inovasi._core as core
+    raw = core.UncertaintyModel(open(synthetic, "rb").read(), "{}")
+    with pytest.raises(TypeError, match="inovasi.uncertainty.model"):
+        pickle.dumps(raw)
