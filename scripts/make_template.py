@@ -11,9 +11,11 @@ import pathlib
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "python"))
-
-from inovasi import spreadsheet  # noqa: E402
+try:  # the installed package (or PYTHONPATH's); else this tree's, when its extension is built in
+    from inovasi import spreadsheet
+except ImportError:
+    sys.path.insert(0, str(ROOT / "python"))
+    from inovasi import spreadsheet  # noqa: E402
 
 
 def main() -> int:
