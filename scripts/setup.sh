@@ -37,7 +37,7 @@ clang_rt_pkg() {
 
 need_apt=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-base_pkgs=(g++ make libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev chromium)  # chromium: the report's browser test
+base_pkgs=(g++ make ccache libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev chromium)  # chromium: the report's browser test; ccache: the package tests' repeated library builds
 for p in "${base_pkgs[@]}"; do have_pkg "$p" || need_apt+=("$p"); done
 if ! ls /usr/lib/*/cmake/boost_json-*/boost_json-config.cmake >/dev/null 2>&1 \
    && ! ls /usr/lib/cmake/boost_json-*/boost_json-config.cmake >/dev/null 2>&1; then

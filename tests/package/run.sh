@@ -29,8 +29,9 @@ PY
 
 rm -rf "$work/prefix" "$work/lib"
 echo "== (a) install to a fresh prefix: $work/prefix"
-# INOVASI_BUILD_TREE: install from a tree that has built the library already (CI: build/py, which
-# the test stage built) instead of building it once more here.
+# INOVASI_BUILD_TREE: install from a tree configured with INOVASI_INSTALL=ON that has built the
+# library already, instead of building it once more here (the Python tree build/py is not one:
+# the wheel installs no C++ package).
 tree=${INOVASI_BUILD_TREE:-}
 if [ -z "$tree" ]; then
   tree=$work/lib
