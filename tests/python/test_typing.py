@@ -13,10 +13,14 @@ PACKAGE = pathlib.Path(inovasi.__file__).resolve().parent
 
 
 def mypy(*args, cwd=None):
-    # MYPYPATH first: the package of this tree, not an installed one.
-    env = dict(os.environ, MYPYPATH=str(PACKAGE.parent))
+    # The package the tests import: a source tree's through MYPYPATH; an installed one mypy finds
+    # in site-packages by itself (and refuses site-packages on MYPYPATH).
+    env = dict(os.environ)
+    installed = PACKAGE.parent.name in ("site-packages", "dist-packages")
+    if not installed:
+        env["MYPYPATH"] = str(PACKAGE.parent)
     return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True, env=env,
-                          cwd=cwd or PACKAGE.parent)
+                          cwd=cwd or (HERE if installed else PACKAGE.parent))
 
 
 def test_the_package_is_typed():
