@@ -118,9 +118,11 @@ class Checker {
   // The aspect slot (0 region, 1 innovation) of each row, as build() needs it.
   std::vector<int> run() {
     if (d_.name.empty()) fail("/name", "must not be empty");
-    for (const auto& [key, prov] : d_.provenance)
+    for (const auto& entry : d_.provenance) {
+      const std::string& key = entry.first;  // a lambda cannot name a structured binding (clang 14)
       if (std::none_of(std::begin(kParameters), std::end(kParameters), [&](const char* p) { return key == p; }))
         fail(pointer_append("", key), quoted(key) + " is not a parameter of an edition");
+    }
     param("assessment_year");
     in_range(d_.assessment_year, 1900, 2100, "/assessment_year/value");
     param("t0_offset");

@@ -297,7 +297,9 @@ TEST(EditionDraft, EachModelLevelErrorIsTheReadersInMemory) {
   EditionDraft base = mini();
   base.rows[2].evidence.reset();
   ASSERT_NO_THROW(base.validate());
-  for (const auto& [file, mutate] : defects) {
+  for (const auto& defect : defects) {
+    const auto& file = defect.first;  // a lambda cannot name a structured binding (clang 14)
+    const auto& mutate = defect.second;
     SCOPED_TRACE(file);
     auto want = test::input_error([&] { load_edition_file(kData + "/malformed_editions/" + file); });
     ASSERT_TRUE(want.has_value());
