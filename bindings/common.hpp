@@ -3,6 +3,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <string_view>
 #include <vector>
 
 #include "inovasi/edition.hpp"
@@ -17,6 +18,15 @@ void register_scenario(py::module_& m);
 void register_random(py::module_& m);
 void register_uncertainty(py::module_& m);
 void register_sensitivity(py::module_& m);
+
+// The bytes of a buffer (bytes, a mapped file, a uint8 array) as text, read in place: valid
+// while `info` (which keeps the buffer exported) lives.
+inline std::string_view buffer_text(const py::buffer& data, py::buffer_info& info) {
+  info = data.request();
+  if (info.ndim > 1 || (info.ndim == 1 && info.itemsize != 1))
+    throw py::type_error("data must be bytes or a one-dimensional byte buffer");
+  return {static_cast<const char*>(info.ptr), static_cast<std::size_t>(info.size * info.itemsize)};
+}
 
 // A numpy array owning a moved std::vector (zero copy: the capsule frees the vector).
 template <class T>

@@ -213,10 +213,8 @@ void register_batch(py::module_& m) {
       [](const py::buffer& data, const py::object& edition, const std::string& policy, const std::string& source,
          int threads, bool policy_columns) {
         // Read in place (bytes, or a mapped file): the buffer stays exported until the call ends.
-        const py::buffer_info info = data.request();
-        if (info.ndim > 1 || (info.ndim == 1 && info.itemsize != 1))
-          throw py::type_error("data must be bytes or a one-dimensional byte buffer");
-        const std::string_view text(static_cast<const char*>(info.ptr), static_cast<std::size_t>(info.size * info.itemsize));
+        py::buffer_info info;
+        const std::string_view text = buffer_text(data, info);
         inovasi::ParseOptions o;
         o.source = source;
         if (!edition.is_none()) {
@@ -246,8 +244,8 @@ void register_batch(py::module_& m) {
   m.def(
       "parse_only_baseline",
       [](const py::buffer& data, int threads) {
-        const py::buffer_info info = data.request();
-        const std::string_view text(static_cast<const char*>(info.ptr), static_cast<std::size_t>(info.size * info.itemsize));
+        py::buffer_info info;
+        const std::string_view text = buffer_text(data, info);
         py::gil_scoped_release release;
         return inovasi::parse_only_baseline(text, threads);
       },

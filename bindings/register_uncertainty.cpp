@@ -13,18 +13,11 @@ using inovasi::UncertaintyModel;
 
 namespace {
 
-std::string_view text_of(const py::buffer& data, py::buffer_info& info) {
-  info = data.request();
-  if (info.ndim > 1 || (info.ndim == 1 && info.itemsize != 1))
-    throw py::type_error("data must be bytes or a one-dimensional byte buffer");
-  return {static_cast<const char*>(info.ptr), static_cast<std::size_t>(info.size * info.itemsize)};
-}
-
 std::unique_ptr<UncertaintyModel> model_from_text(const py::buffer& data, const std::string& spec_json,
                                                   const py::object& edition, const std::string& source,
                                                   const std::string& spec_source, int threads) {
   py::buffer_info info;
-  const std::string_view text = text_of(data, info);
+  const std::string_view text = buffer_text(data, info);
   inovasi::UncertaintySpec spec = inovasi::parse_uncertainty(spec_json, spec_source);
   std::vector<inovasi::EditionPtr> editions;
   if (!spec.editions.empty()) {
